@@ -1,0 +1,33 @@
+//! `cargo xtask …`: the project's tasks. Run `cargo xtask --help`.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod train_iris;
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "amber's project tasks")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Load iris, split it as scikit-learn does, and (once training lands) train, pick, save and verify a model.
+    TrainIris(train_iris::Args),
+}
+
+fn main() -> ExitCode {
+    let result = match Cli::parse().task {
+        Task::TrainIris(args) => train_iris::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
