@@ -6,3 +6,7 @@ use std::path::PathBuf;
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
+
+/// The README's Rust examples run as doctests, so the README stays true.
+#[doc = include_str!("../../README.md")]
+pub mod readme {}

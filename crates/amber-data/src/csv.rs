@@ -61,7 +61,8 @@ impl Table {
     /// Reads a CSV file.
     pub fn from_csv_path_with(path: impl AsRef<Path>, options: &CsvOptions) -> Result<Table, DataError> {
         let path = path.as_ref();
-        let file = std::fs::File::open(path).map_err(|source| DataError::Io { file: path.to_path_buf(), source })?;
+        let file =
+            std::fs::File::open(path).map_err(|source| DataError::Io { file: path.to_path_buf(), source })?;
         read_csv(std::io::BufReader::new(file), path, options)
     }
 
@@ -71,7 +72,11 @@ impl Table {
     }
 
     /// Reads CSV from any reader; `source` is the name errors give the input.
-    pub fn from_csv_reader(reader: impl Read, source: &Path, options: &CsvOptions) -> Result<Table, DataError> {
+    pub fn from_csv_reader(
+        reader: impl Read,
+        source: &Path,
+        options: &CsvOptions,
+    ) -> Result<Table, DataError> {
         read_csv(reader, source, options)
     }
 }

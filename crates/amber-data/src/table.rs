@@ -90,8 +90,7 @@ impl PartialEq for Column {
     fn eq(&self, other: &Self) -> bool {
         match (self, other) {
             (Column::Numeric(a), Column::Numeric(b)) => {
-                a.len() == b.len()
-                    && a.iter().zip(b).all(|(x, y)| x == y || (x.is_nan() && y.is_nan()))
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y || (x.is_nan() && y.is_nan()))
             }
             (Column::Categorical(a), Column::Categorical(b)) => a == b,
             _ => false,

@@ -144,9 +144,11 @@ impl Target {
     pub fn encode_column(name: &str, column: &Column, labels: &LabelMap) -> Result<Vec<usize>, DataError> {
         let lookup = |row: usize, label: Option<String>| {
             let label = label.ok_or_else(|| DataError::MissingTarget { name: name.to_string(), row })?;
-            labels
-                .index_of(&label)
-                .ok_or_else(|| DataError::UnknownLabel { name: name.to_string(), row, label })
+            labels.index_of(&label).ok_or_else(|| DataError::UnknownLabel {
+                name: name.to_string(),
+                row,
+                label,
+            })
         };
         match column {
             Column::Numeric(v) => v

@@ -71,7 +71,9 @@ pub struct Fold {
 /// Splits `0..n_rows` into train and test rows exactly as scikit-learn's
 /// `train_test_split(..., test_size=test_size, random_state=seed)` does (shuffled, not stratified):
 /// a numpy `RandomState(seed).permutation(n_rows)`, whose first `ceil(test_size · n_rows)` entries are
-/// the test rows and next `floor((1 - test_size) · n_rows)` the training rows.
+/// the test rows and the rest the training rows (scikit-learn's `n_train = n - n_test` when
+/// `train_size` is not given — not `floor((1 - test_size) · n)`, which differs by one row when the
+/// product rounds down, e.g. 0.67 · 1000).
 ///
 /// ```
 /// use amber_model_selection::train_test_split;
@@ -88,17 +90,14 @@ pub fn train_test_split(n_rows: usize, test_size: f64, seed: u32) -> Result<Trai
     if n_rows == 0 {
         return Err(SplitError::NoRows);
     }
-    let n = n_rows as f64;
-    // Both products are in [0, n_rows], so the casts back to usize are exact.
-    let n_test = (test_size * n).ceil() as usize;
-    let n_train = ((1.0 - test_size) * n).floor() as usize;
-    if n_train == 0 {
+    // test_size · n_rows is in (0, n_rows), so the cast back to usize is exact.
+    let n_test = (test_size * n_rows as f64).ceil() as usize;
+    if n_test >= n_rows {
         return Err(SplitError::EmptyTrainSet { n_rows, test_size });
     }
-    let mut permutation = NumpyRandomState::new(seed).permutation(n_rows);
-    let rest = permutation.split_off(n_test.min(n_rows));
-    let train = rest.into_iter().take(n_train).collect();
-    Ok(TrainTestSplit { train, test: permutation })
+    let mut test = NumpyRandomState::new(seed).permutation(n_rows);
+    let train = test.split_off(n_test);
+    Ok(TrainTestSplit { train, test })
 }
 
 /// Anything that splits labelled rows into cross-validation folds.
@@ -123,7 +122,8 @@ fn check_n_splits(n_splits: usize, n_rows: usize) -> Result<(), SplitError> {
 fn folds_from_assignment(assignment: &[usize], n_splits: usize) -> Vec<Fold> {
     (0..n_splits)
         .map(|k| {
-            let (test, train): (Vec<usize>, Vec<usize>) = (0..assignment.len()).partition(|&r| assignment[r] == k);
+            let (test, train): (Vec<usize>, Vec<usize>) =
+                (0..assignment.len()).partition(|&r| assignment[r] == k);
             Fold { train, test }
         })
         .collect()
@@ -254,19 +254,18 @@ impl StratifiedKFold {
         if largest_class < k {
             return Err(SplitError::ClassesTooSmall { n_splits: k, largest_class });
         }
-        // allocation[f][c]: rows of class c in fold f, dealt round-robin over the sorted labels.
+        // per_class[c][f]: rows of class c in test fold f, dealt round-robin over the sorted labels.
         let mut sorted = encoded.clone();
         sorted.sort_unstable();
-        let mut allocation = vec![vec![0usize; n_classes]; k];
+        let mut per_class = vec![vec![0usize; k]; n_classes];
         for (i, &c) in sorted.iter().enumerate() {
-            allocation[i % k][c] += 1;
+            per_class[c][i % k] += 1;
         }
         let mut rng = NumpyRandomState::new(self.seed);
         let mut assignment = vec![0usize; y.len()];
-        for class in 0..n_classes {
-            let mut folds_for_class: Vec<usize> = (0..k)
-                .flat_map(|f| std::iter::repeat_n(f, allocation[f][class]))
-                .collect();
+        for (class, fold_sizes) in per_class.iter().enumerate() {
+            let mut folds_for_class: Vec<usize> =
+                fold_sizes.iter().enumerate().flat_map(|(f, &n)| std::iter::repeat_n(f, n)).collect();
             if self.shuffle {
                 rng.shuffle(&mut folds_for_class);
             }
