@@ -21,6 +21,7 @@ mod csv;
 pub mod datasets;
 mod error;
 mod fingerprint;
+pub mod random;
 mod table;
 mod target;
 

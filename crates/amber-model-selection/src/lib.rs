@@ -14,7 +14,6 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-mod random;
 mod split;
 
 pub use split::{train_test_split, CrossValidator, Fold, KFold, SplitError, StratifiedKFold, TrainTestSplit};

@@ -1,6 +1,6 @@
 //! Train/test splits and K-fold splitters that select exactly the rows scikit-learn selects.
 
-use crate::random::NumpyRandomState;
+use amber_data::random::RandomState;
 
 /// A bad argument to a splitter.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -95,7 +95,7 @@ pub fn train_test_split(n_rows: usize, test_size: f64, seed: u32) -> Result<Trai
     if n_test >= n_rows {
         return Err(SplitError::EmptyTrainSet { n_rows, test_size });
     }
-    let mut test = NumpyRandomState::new(seed).permutation(n_rows);
+    let mut test = RandomState::new(seed).permutation(n_rows);
     let train = test.split_off(n_test);
     Ok(TrainTestSplit { train, test })
 }
@@ -166,7 +166,7 @@ impl KFold {
         check_n_splits(self.n_splits, n_rows)?;
         let mut order: Vec<usize> = (0..n_rows).collect();
         if self.shuffle {
-            NumpyRandomState::new(self.seed).shuffle(&mut order);
+            RandomState::new(self.seed).shuffle(&mut order);
         }
         let mut assignment = vec![0; n_rows];
         let (base, extra) = (n_rows / self.n_splits, n_rows % self.n_splits);
@@ -261,7 +261,7 @@ impl StratifiedKFold {
         for (i, &c) in sorted.iter().enumerate() {
             per_class[c][i % k] += 1;
         }
-        let mut rng = NumpyRandomState::new(self.seed);
+        let mut rng = RandomState::new(self.seed);
         let mut assignment = vec![0usize; y.len()];
         for (class, fold_sizes) in per_class.iter().enumerate() {
             let mut folds_for_class: Vec<usize> =

@@ -1,21 +1,35 @@
-//! The part of numpy's legacy `RandomState` that scikit-learn's splitters use.
+//! A seeded random generator that reproduces numpy's legacy `RandomState`, so that amber draws the
+//! same numbers as scikit-learn for the same seed.
 
 use rand_mt::Mt;
 
 /// numpy's `np.random.RandomState(seed)`: MT19937 seeded with `init_genrand(seed)`.
 ///
-/// Only the draws that scikit-learn's splitters make are provided, each reproducing numpy's
-/// legacy algorithm bit for bit, so that amber selects exactly the rows scikit-learn selects.
-pub(crate) struct NumpyRandomState(Mt);
+/// Only the draws amber needs are provided, each reproducing numpy's legacy algorithm bit for bit.
+///
+/// ```
+/// use amber_data::random::RandomState;
+///
+/// // numpy: np.random.RandomState(0).permutation(5) == [2, 0, 1, 3, 4]
+/// assert_eq!(RandomState::new(0).permutation(5), [2, 0, 1, 3, 4]);
+/// ```
+#[derive(Clone)]
+pub struct RandomState(Mt);
 
-impl NumpyRandomState {
-    pub(crate) fn new(seed: u32) -> Self {
-        NumpyRandomState(Mt::new(seed))
+impl RandomState {
+    /// The generator numpy's `RandomState(seed)` is.
+    pub fn new(seed: u32) -> Self {
+        RandomState(Mt::new(seed))
+    }
+
+    /// The next raw 32-bit output of MT19937.
+    pub fn next_u32(&mut self) -> u32 {
+        self.0.next_u32()
     }
 
     /// numpy's `random_interval(max)`: uniform in `0..=max` by masked rejection sampling, drawing
     /// 32-bit words while `max` fits in 32 bits and 64-bit words (high word first) beyond.
-    fn interval(&mut self, max: u64) -> u64 {
+    pub fn interval(&mut self, max: u64) -> u64 {
         if max == 0 {
             return 0;
         }
@@ -33,7 +47,7 @@ impl NumpyRandomState {
     }
 
     /// numpy's legacy `shuffle` of a 1-d array: Fisher–Yates from the last element down.
-    pub(crate) fn shuffle<T>(&mut self, items: &mut [T]) {
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
         for i in (1..items.len()).rev() {
             // `interval(i)` returns a value in 0..=i, so the cast back fits and the index is in range.
             let j = self.interval(i as u64) as usize;
@@ -42,7 +56,7 @@ impl NumpyRandomState {
     }
 
     /// numpy's `permutation(n)`: `arange(n)`, shuffled.
-    pub(crate) fn permutation(&mut self, n: usize) -> Vec<usize> {
+    pub fn permutation(&mut self, n: usize) -> Vec<usize> {
         let mut v: Vec<usize> = (0..n).collect();
         self.shuffle(&mut v);
         v
