@@ -1,0 +1,35 @@
+//! Transformers and classifiers for amber whose fitted state is **plain data that amber owns**:
+//! documented public fields, serde, and a `validate()` that checks a decoded model before use.
+//! linfa trains where it can (logistic regression, SVM); amber stores the result in its own types,
+//! so a saved model never depends on another crate's internals.
+//!
+//! Every estimator follows one contract: hyperparameters built with `Model::params()`, checked
+//! before fitting, and fitted into a separate type implementing [`Classifier`] or [`Transformer`].
+//!
+//! ```
+//! use amber_data::datasets;
+//! use amber_estimators::{Classifier, ClassifierParams, LogisticRegression};
+//!
+//! let (x, y) = datasets::iris()?.features_and_target()?;
+//! let x = x.to_array2()?;
+//! let model = LogisticRegression::params().max_iter(200).fit(x.view(), &y.indices)?;
+//! let predicted = model.predict(x.view())?;
+//! let correct = predicted.iter().zip(&y.indices).filter(|(p, t)| p == t).count();
+//! assert!(correct as f64 / 150.0 > 0.95);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod check;
+mod columns;
+mod contract;
+mod error;
+mod linear;
+pub mod transform;
+
+pub use contract::{argmax_rows, Classifier, ClassifierParams, Transformer, TransformerParams};
+pub use error::EstimatorError;
+pub use linear::{LogisticRegression, LogisticRegressionParams};
+pub use transform::{
+    Drop, FillValue, HandleUnknown, ImputeStrategy, MinMaxScaler, MinMaxScalerParams, OneHotEncoder,
+    OneHotEncoderParams, SimpleImputer, SimpleImputerParams, StandardScaler, StandardScalerParams,
+};

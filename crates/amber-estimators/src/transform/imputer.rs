@@ -1,0 +1,249 @@
+//! `SimpleImputer`: fills missing cells with a per-column value learned from the data.
+
+use std::collections::BTreeMap;
+
+use amber_data::{Column, Table};
+use serde::{Deserialize, Serialize};
+
+use crate::check::invalid;
+use crate::columns;
+use crate::contract::{Transformer, TransformerParams};
+use crate::error::EstimatorError;
+
+const E: &str = "SimpleImputer";
+
+/// What to fill missing cells with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ImputeStrategy {
+    /// Mean of the present values (numeric columns only).
+    Mean,
+    /// Median of the present values (numeric columns only).
+    Median,
+    /// The most frequent present value; the smallest one on ties (numeric or categorical).
+    MostFrequent,
+    /// A constant: [`SimpleImputerParams::fill_number`] or [`SimpleImputerParams::fill_text`].
+    Constant,
+}
+
+/// Hyperparameters of [`SimpleImputer`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimpleImputerParams {
+    /// The strategy (default `Mean`).
+    pub strategy: ImputeStrategy,
+    /// The constant for numeric columns with `Constant` (default 0, as scikit-learn).
+    pub fill_number: f64,
+    /// The constant for categorical columns with `Constant` (default `"missing_value"`, as scikit-learn).
+    pub fill_text: String,
+}
+
+impl Default for SimpleImputerParams {
+    fn default() -> Self {
+        SimpleImputerParams {
+            strategy: ImputeStrategy::Mean,
+            fill_number: 0.0,
+            fill_text: "missing_value".to_string(),
+        }
+    }
+}
+
+impl SimpleImputerParams {
+    /// Sets the strategy.
+    pub fn strategy(mut self, strategy: ImputeStrategy) -> Self {
+        self.strategy = strategy;
+        self
+    }
+    /// Sets the numeric constant (and selects `Constant`).
+    pub fn fill_number(mut self, value: f64) -> Self {
+        self.strategy = ImputeStrategy::Constant;
+        self.fill_number = value;
+        self
+    }
+    /// Sets the text constant (and selects `Constant`).
+    pub fn fill_text(mut self, value: impl Into<String>) -> Self {
+        self.strategy = ImputeStrategy::Constant;
+        self.fill_text = value.into();
+        self
+    }
+}
+
+/// The value a column's missing cells get.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FillValue {
+    /// For a numeric column.
+    Number(f64),
+    /// For a categorical column.
+    Text(String),
+}
+
+/// A fitted imputer: one fill value per column, of the column's kind.
+///
+/// ```
+/// use amber_data::{Column, Table};
+/// use amber_estimators::{FillValue, ImputeStrategy, SimpleImputer, Transformer, TransformerParams};
+///
+/// let x = Table::new(vec![("a".into(), Column::Numeric(vec![1.0, f64::NAN, 5.0, 2.0]))])?;
+/// let imputer = SimpleImputer::params().strategy(ImputeStrategy::Median).fit(&x)?;
+/// assert_eq!(imputer.fill, [FillValue::Number(2.0)]);
+/// assert_eq!(imputer.transform(&x)?.column("a")?.n_missing(), 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimpleImputer {
+    /// The input columns, in order.
+    pub columns: Vec<String>,
+    /// The fill value of each column.
+    pub fill: Vec<FillValue>,
+}
+
+impl SimpleImputer {
+    /// Default hyperparameters (`strategy = Mean`).
+    pub fn params() -> SimpleImputerParams {
+        SimpleImputerParams::default()
+    }
+}
+
+/// The most frequent item; the smallest on ties (scikit-learn's rule).
+fn most_frequent<K: Ord + Clone>(items: impl Iterator<Item = K>) -> Option<K> {
+    let mut counts: BTreeMap<K, usize> = BTreeMap::new();
+    for k in items {
+        *counts.entry(k).or_insert(0) += 1;
+    }
+    // BTreeMap iterates in ascending order; keep the first maximum.
+    let mut best: Option<(K, usize)> = None;
+    for (k, n) in counts {
+        if best.as_ref().is_none_or(|(_, m)| n > *m) {
+            best = Some((k, n));
+        }
+    }
+    best.map(|(k, _)| k)
+}
+
+/// Orders floats (never NaN here) for use as map keys.
+#[derive(Clone, Copy, PartialEq, PartialOrd)]
+struct Num(f64);
+impl Eq for Num {}
+#[allow(clippy::derive_ord_xor_partial_ord)]
+impl Ord for Num {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+fn numeric_fill(
+    strategy: ImputeStrategy,
+    fill: f64,
+    values: &[f64],
+    name: &str,
+) -> Result<f64, EstimatorError> {
+    let mut present: Vec<f64> = columns::present(values).collect();
+    let all_missing = || EstimatorError::AllMissing { estimator: E, name: name.to_string() };
+    if strategy == ImputeStrategy::Constant {
+        return Ok(fill);
+    }
+    if present.is_empty() {
+        return Err(all_missing());
+    }
+    Ok(match strategy {
+        ImputeStrategy::Mean => present.iter().sum::<f64>() / present.len() as f64,
+        ImputeStrategy::Median => {
+            present.sort_by(f64::total_cmp);
+            let mid = present.len() / 2;
+            let upper = present.get(mid).copied().unwrap_or(f64::NAN);
+            if present.len() % 2 == 1 {
+                upper
+            } else {
+                (present.get(mid - 1).copied().unwrap_or(f64::NAN) + upper) / 2.0
+            }
+        }
+        ImputeStrategy::MostFrequent => {
+            most_frequent(present.into_iter().map(|v| Num(v + 0.0))).map_or(f64::NAN, |n| n.0)
+        }
+        ImputeStrategy::Constant => fill,
+    })
+}
+
+impl TransformerParams for SimpleImputerParams {
+    type Model = SimpleImputer;
+
+    fn validate(&self) -> Result<(), EstimatorError> {
+        crate::check::param(
+            E,
+            "fill_number",
+            self.fill_number,
+            self.fill_number.is_finite(),
+            "must be finite",
+        )
+    }
+
+    fn fit(&self, x: &Table) -> Result<SimpleImputer, EstimatorError> {
+        self.validate()?;
+        columns::fit_input(E, x)?;
+        let mut fill = Vec::with_capacity(x.n_cols());
+        for (name, column) in x.columns() {
+            fill.push(match column {
+                Column::Numeric(_) => {
+                    let values = columns::numeric(E, x, name)?;
+                    FillValue::Number(numeric_fill(self.strategy, self.fill_number, values, name)?)
+                }
+                Column::Categorical(values) => FillValue::Text(match self.strategy {
+                    ImputeStrategy::Constant => self.fill_text.clone(),
+                    ImputeStrategy::MostFrequent => most_frequent(values.iter().flatten())
+                        .cloned()
+                        .ok_or_else(|| EstimatorError::AllMissing { estimator: E, name: name.to_string() })?,
+                    ImputeStrategy::Mean | ImputeStrategy::Median => {
+                        return Err(EstimatorError::WrongColumnKind {
+                            estimator: E,
+                            name: name.to_string(),
+                            expected: "numeric (for strategy mean or median)",
+                            found: "categorical",
+                        })
+                    }
+                }),
+            });
+        }
+        Ok(SimpleImputer { columns: x.column_names().to_vec(), fill })
+    }
+}
+
+impl Transformer for SimpleImputer {
+    fn feature_names_in(&self) -> &[String] {
+        &self.columns
+    }
+    fn feature_names_out(&self) -> Vec<String> {
+        self.columns.clone()
+    }
+    fn transform(&self, x: &Table) -> Result<Table, EstimatorError> {
+        let out = self
+            .columns
+            .iter()
+            .zip(&self.fill)
+            .map(|(name, fill)| {
+                let column = match fill {
+                    FillValue::Number(f) => Column::Numeric(
+                        columns::numeric(E, x, name)?
+                            .iter()
+                            .map(|&v| if v.is_nan() { *f } else { v })
+                            .collect(),
+                    ),
+                    FillValue::Text(f) => Column::Categorical(
+                        columns::categorical(E, x, name)?
+                            .iter()
+                            .map(|v| Some(v.clone().unwrap_or_else(|| f.clone())))
+                            .collect(),
+                    ),
+                };
+                Ok((name.clone(), column))
+            })
+            .collect::<Result<Vec<_>, EstimatorError>>()?;
+        columns::table(E, out)
+    }
+    fn validate(&self) -> Result<(), EstimatorError> {
+        columns::fitted_columns(E, &self.columns, &[self.fill.len()])?;
+        match self.fill.iter().position(|f| matches!(f, FillValue::Number(v) if !v.is_finite())) {
+            Some(j) => Err(invalid(E, format!("fill value of column {j} is not finite"))),
+            None => Ok(()),
+        }
+    }
+}
