@@ -24,12 +24,19 @@ mod columns;
 mod contract;
 mod error;
 mod linear;
+mod svm;
 pub mod transform;
+pub mod tree;
 
 pub use contract::{argmax_rows, Classifier, ClassifierParams, Transformer, TransformerParams};
 pub use error::EstimatorError;
 pub use linear::{LogisticRegression, LogisticRegressionParams};
+pub use svm::{FittedKernel, Gamma, Kernel, Platt, SVCParams, SvcPair, SVC};
 pub use transform::{
     Drop, FillValue, HandleUnknown, ImputeStrategy, MinMaxScaler, MinMaxScalerParams, OneHotEncoder,
     OneHotEncoderParams, SimpleImputer, SimpleImputerParams, StandardScaler, StandardScalerParams,
+};
+pub use tree::{
+    Criterion, DecisionTreeClassifier, DecisionTreeClassifierParams, MaxFeatures, RandomForestClassifier,
+    RandomForestClassifierParams, Tree, TreeParams,
 };

@@ -1,0 +1,143 @@
+//! `RandomForestClassifier`: bootstrap-aggregated trees with per-split feature sampling.
+
+use amber_data::random::RandomState;
+use ndarray::{Array2, ArrayView2};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{fit_tree, tree_setters, trees_proba, MaxFeatures, Tree, TreeParams};
+use crate::check::{self, invalid, param};
+use crate::contract::{Classifier, ClassifierParams};
+use crate::error::EstimatorError;
+
+const RF: &str = "RandomForestClassifier";
+
+/// Hyperparameters of [`RandomForestClassifier`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RandomForestClassifierParams {
+    /// Number of trees (default 100).
+    pub n_estimators: usize,
+    /// How each tree grows (default `max_features = Sqrt`, sampled at every split).
+    #[serde(flatten)]
+    pub tree: TreeParams,
+    /// Fit each tree on a bootstrap sample of the rows (default `true`).
+    pub bootstrap: bool,
+    /// Seed of everything random: per-tree seeds, bootstrap samples, feature sampling.
+    pub random_state: u32,
+}
+
+impl Default for RandomForestClassifierParams {
+    fn default() -> Self {
+        RandomForestClassifierParams {
+            n_estimators: 100,
+            tree: TreeParams::new(MaxFeatures::Sqrt),
+            bootstrap: true,
+            random_state: 0,
+        }
+    }
+}
+
+impl RandomForestClassifierParams {
+    tree_setters!();
+    /// Sets the number of trees.
+    pub fn n_estimators(mut self, n: usize) -> Self {
+        self.n_estimators = n;
+        self
+    }
+    /// Sets `bootstrap`.
+    pub fn bootstrap(mut self, on: bool) -> Self {
+        self.bootstrap = on;
+        self
+    }
+}
+
+/// A fitted random forest: the mean of its trees' class distributions.
+///
+/// Trees are fitted in parallel (rayon), each from its own seed drawn up front, so the forest is
+/// bit-identical whatever the number of threads. The per-tree seeds and bootstrap rows are drawn as
+/// scikit-learn draws them (numpy's `randint` on the forest's `RandomState`).
+///
+/// ```
+/// use amber_estimators::{Classifier, ClassifierParams, RandomForestClassifier};
+/// use ndarray::array;
+///
+/// let x = array![[1.0, 0.0], [2.0, 1.0], [3.0, 0.0], [4.0, 1.0]];
+/// let forest = RandomForestClassifier::params().n_estimators(10).random_state(7).fit(x.view(), &[0, 0, 1, 1])?;
+/// assert_eq!(forest.trees.len(), 10);
+/// let p = forest.predict_proba(x.view())?;
+/// assert!((p.row(0).sum() - 1.0).abs() < 1e-12);
+/// # Ok::<(), amber_estimators::EstimatorError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RandomForestClassifier {
+    /// Sorted class indices seen in training.
+    pub classes: Vec<usize>,
+    /// Number of input columns.
+    pub n_features: usize,
+    /// The trees.
+    pub trees: Vec<Tree>,
+}
+
+impl RandomForestClassifier {
+    /// Default hyperparameters.
+    pub fn params() -> RandomForestClassifierParams {
+        RandomForestClassifierParams::default()
+    }
+}
+
+impl ClassifierParams for RandomForestClassifierParams {
+    type Model = RandomForestClassifier;
+
+    fn validate(&self) -> Result<(), EstimatorError> {
+        param(RF, "n_estimators", self.n_estimators, self.n_estimators >= 1, "must be at least 1")?;
+        self.tree.validate(RF)
+    }
+
+    fn fit(&self, x: ArrayView2<f64>, y: &[usize]) -> Result<RandomForestClassifier, EstimatorError> {
+        self.validate()?;
+        let classes = check::classification_data(RF, x, y)?;
+        let growth = self.tree.growth(RF, x.ncols())?;
+        let codes = check::encode(&classes, y);
+        let n = x.nrows();
+        // scikit-learn: one randint(2**31 - 1) per tree from the forest's RandomState.
+        let mut forest_rng = RandomState::new(self.random_state);
+        let seeds: Vec<u32> =
+            (0..self.n_estimators).map(|_| forest_rng.interval(i32::MAX as u64 - 1) as u32).collect();
+        let trees = seeds
+            .par_iter()
+            .map(|&seed| {
+                let mut rng = RandomState::new(seed);
+                let mut weights = vec![if self.bootstrap { 0.0 } else { 1.0 }; n];
+                if self.bootstrap {
+                    // scikit-learn: randint(0, n, n) on RandomState(tree seed); counts become weights.
+                    for _ in 0..n {
+                        if let Some(w) = weights.get_mut(rng.interval(n as u64 - 1) as usize) {
+                            *w += 1.0;
+                        }
+                    }
+                }
+                fit_tree(x, &codes, &weights, classes.len(), growth, &mut rng)
+            })
+            .collect();
+        Ok(RandomForestClassifier { classes, n_features: x.ncols(), trees })
+    }
+}
+
+impl Classifier for RandomForestClassifier {
+    fn classes(&self) -> &[usize] {
+        &self.classes
+    }
+    fn n_features(&self) -> usize {
+        self.n_features
+    }
+    fn predict_proba(&self, x: ArrayView2<f64>) -> Result<Array2<f64>, EstimatorError> {
+        trees_proba(RF, &self.trees, self.n_features, self.classes.len(), x)
+    }
+    fn validate(&self) -> Result<(), EstimatorError> {
+        check::fitted_classes(RF, &self.classes, self.n_features)?;
+        if self.trees.is_empty() {
+            return Err(invalid(RF, "a forest has no trees"));
+        }
+        self.trees.iter().try_for_each(|t| t.validate(RF, self.n_features, self.classes.len()))
+    }
+}

@@ -1,0 +1,251 @@
+//! Decision trees and random forests, grown by amber's own CART builder (linfa-trees has neither
+//! per-split feature sampling nor seeds nor leaf class distributions).
+
+mod builder;
+mod data;
+mod forest;
+
+use amber_data::random::RandomState;
+use ndarray::{Array2, ArrayView2, Axis};
+use serde::{Deserialize, Serialize};
+
+pub use builder::{Criterion, MaxFeatures};
+pub use data::Tree;
+pub use forest::{RandomForestClassifier, RandomForestClassifierParams};
+
+use crate::check::{self, param};
+use crate::contract::{Classifier, ClassifierParams};
+use crate::error::EstimatorError;
+use builder::Growth;
+
+/// How a tree grows: shared by [`DecisionTreeClassifierParams`] and [`RandomForestClassifierParams`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TreeParams {
+    /// Impurity measure (default Gini).
+    pub criterion: Criterion,
+    /// Maximum depth (root = depth 0); `None` grows until leaves are pure or too small.
+    pub max_depth: Option<usize>,
+    /// A node with fewer rows is a leaf (default 2, at least 2).
+    pub min_samples_split: usize,
+    /// Every leaf keeps at least this many rows (default 1, at least 1).
+    pub min_samples_leaf: usize,
+    /// Features tried at each split.
+    pub max_features: MaxFeatures,
+}
+
+impl TreeParams {
+    fn new(max_features: MaxFeatures) -> Self {
+        TreeParams {
+            criterion: Criterion::Gini,
+            max_depth: None,
+            min_samples_split: 2,
+            min_samples_leaf: 1,
+            max_features,
+        }
+    }
+
+    fn validate(&self, estimator: &'static str) -> Result<(), EstimatorError> {
+        if let Some(d) = self.max_depth {
+            param(estimator, "max_depth", d, d >= 1, "must be at least 1 (or None)")?;
+        }
+        param(
+            estimator,
+            "min_samples_split",
+            self.min_samples_split,
+            self.min_samples_split >= 2,
+            "must be at least 2",
+        )?;
+        param(
+            estimator,
+            "min_samples_leaf",
+            self.min_samples_leaf,
+            self.min_samples_leaf >= 1,
+            "must be at least 1",
+        )?;
+        let ok = match self.max_features {
+            MaxFeatures::Count(n) => n >= 1,
+            MaxFeatures::Fraction(f) => f > 0.0 && f <= 1.0,
+            _ => true,
+        };
+        param(
+            estimator,
+            "max_features",
+            format!("{:?}", self.max_features),
+            ok,
+            "must be ≥ 1 features or a fraction in (0, 1]",
+        )
+    }
+
+    fn growth(&self, estimator: &'static str, n_features: usize) -> Result<Growth, EstimatorError> {
+        self.validate(estimator)?;
+        let max_features =
+            self.max_features.resolve(n_features).ok_or_else(|| EstimatorError::InvalidParameter {
+                estimator,
+                name: "max_features",
+                value: format!("{:?}", self.max_features),
+                reason: "must not exceed the number of features",
+            })?;
+        Ok(Growth {
+            criterion: self.criterion,
+            max_depth: self.max_depth,
+            min_samples_split: self.min_samples_split,
+            min_samples_leaf: self.min_samples_leaf,
+            max_features,
+        })
+    }
+}
+
+/// Builder setters for the tree parameters, written once for both tree-based estimators.
+macro_rules! tree_setters {
+    () => {
+        /// Sets the impurity criterion.
+        pub fn criterion(mut self, c: $crate::tree::Criterion) -> Self {
+            self.tree.criterion = c;
+            self
+        }
+        /// Sets the maximum depth (`None`: unlimited).
+        pub fn max_depth(mut self, d: Option<usize>) -> Self {
+            self.tree.max_depth = d;
+            self
+        }
+        /// Sets `min_samples_split`.
+        pub fn min_samples_split(mut self, n: usize) -> Self {
+            self.tree.min_samples_split = n;
+            self
+        }
+        /// Sets `min_samples_leaf`.
+        pub fn min_samples_leaf(mut self, n: usize) -> Self {
+            self.tree.min_samples_leaf = n;
+            self
+        }
+        /// Sets the number of features tried per split.
+        pub fn max_features(mut self, m: $crate::tree::MaxFeatures) -> Self {
+            self.tree.max_features = m;
+            self
+        }
+        /// Sets the seed.
+        pub fn random_state(mut self, seed: u32) -> Self {
+            self.random_state = seed;
+            self
+        }
+    };
+}
+pub(crate) use tree_setters;
+
+/// Mean of the trees' leaf distributions for each row (scikit-learn sums, then divides).
+fn trees_proba(
+    estimator: &'static str,
+    trees: &[Tree],
+    n_features: usize,
+    n_classes: usize,
+    x: ArrayView2<f64>,
+) -> Result<Array2<f64>, EstimatorError> {
+    check::predict_input(estimator, x, n_features)?;
+    let mut proba = Array2::zeros((x.nrows(), n_classes));
+    for (row, mut out) in x.axis_iter(Axis(0)).zip(proba.axis_iter_mut(Axis(0))) {
+        for tree in trees {
+            out += &tree.value.row(tree.leaf(row));
+        }
+        out /= trees.len() as f64;
+    }
+    Ok(proba)
+}
+
+/// Fits one tree on class codes `codes` with row weights (rows of weight 0 are left out).
+fn fit_tree(
+    x: ArrayView2<f64>,
+    codes: &[usize],
+    weights: &[f64],
+    n_classes: usize,
+    growth: Growth,
+    rng: &mut RandomState,
+) -> Tree {
+    let samples = (0..x.nrows()).filter(|&i| weights.get(i).is_some_and(|w| *w > 0.0)).collect();
+    builder::grow(x, codes, weights, samples, n_classes, growth, rng)
+}
+
+const DT: &str = "DecisionTreeClassifier";
+
+/// Hyperparameters of [`DecisionTreeClassifier`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecisionTreeClassifierParams {
+    /// How the tree grows (default `max_features = All`).
+    #[serde(flatten)]
+    pub tree: TreeParams,
+    /// Seed of the feature order at each split (matters for ties and when `max_features` < all).
+    pub random_state: u32,
+}
+
+impl Default for DecisionTreeClassifierParams {
+    fn default() -> Self {
+        DecisionTreeClassifierParams { tree: TreeParams::new(MaxFeatures::All), random_state: 0 }
+    }
+}
+
+impl DecisionTreeClassifierParams {
+    tree_setters!();
+}
+
+/// A fitted decision tree classifier.
+///
+/// ```
+/// use amber_estimators::{Classifier, ClassifierParams, DecisionTreeClassifier};
+/// use ndarray::array;
+///
+/// let x = array![[1.0], [2.0], [3.0], [4.0]];
+/// let model = DecisionTreeClassifier::params().max_depth(Some(1)).fit(x.view(), &[0, 0, 1, 1])?;
+/// assert_eq!(model.tree.threshold[0], 2.5); // halfway between 2 and 3
+/// assert_eq!(model.predict(x.view())?, [0, 0, 1, 1]);
+/// # Ok::<(), amber_estimators::EstimatorError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecisionTreeClassifier {
+    /// Sorted class indices seen in training; columns of the tree's `value`.
+    pub classes: Vec<usize>,
+    /// Number of input columns.
+    pub n_features: usize,
+    /// The tree.
+    pub tree: Tree,
+}
+
+impl DecisionTreeClassifier {
+    /// Default hyperparameters.
+    pub fn params() -> DecisionTreeClassifierParams {
+        DecisionTreeClassifierParams::default()
+    }
+}
+
+impl ClassifierParams for DecisionTreeClassifierParams {
+    type Model = DecisionTreeClassifier;
+
+    fn validate(&self) -> Result<(), EstimatorError> {
+        self.tree.validate(DT)
+    }
+
+    fn fit(&self, x: ArrayView2<f64>, y: &[usize]) -> Result<DecisionTreeClassifier, EstimatorError> {
+        self.validate()?;
+        let classes = check::classification_data(DT, x, y)?;
+        let growth = self.tree.growth(DT, x.ncols())?;
+        let codes = check::encode(&classes, y);
+        let weights = vec![1.0; x.nrows()];
+        let mut rng = RandomState::new(self.random_state);
+        let tree = fit_tree(x, &codes, &weights, classes.len(), growth, &mut rng);
+        Ok(DecisionTreeClassifier { classes, n_features: x.ncols(), tree })
+    }
+}
+
+impl Classifier for DecisionTreeClassifier {
+    fn classes(&self) -> &[usize] {
+        &self.classes
+    }
+    fn n_features(&self) -> usize {
+        self.n_features
+    }
+    fn predict_proba(&self, x: ArrayView2<f64>) -> Result<Array2<f64>, EstimatorError> {
+        trees_proba(DT, std::slice::from_ref(&self.tree), self.n_features, self.classes.len(), x)
+    }
+    fn validate(&self) -> Result<(), EstimatorError> {
+        check::fitted_classes(DT, &self.classes, self.n_features)?;
+        self.tree.validate(DT, self.n_features, self.classes.len())
+    }
+}

@@ -1,0 +1,242 @@
+//! amber's estimators against scikit-learn 1.9.1 on the same data.
+//! Reference: tests/fixtures/sklearn_estimators.json, written by tools/sklearn_estimators.py.
+
+use amber_data::{datasets, Column, Table};
+use amber_estimators::*;
+use ndarray::Array2;
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Deserialize)]
+struct Fixture {
+    transformers: Vec<TransformerCase>,
+    logistic_regression: Vec<LrCase>,
+    accuracy: Vec<AccuracyCase>,
+}
+
+#[derive(Deserialize)]
+struct TransformerCase {
+    estimator: String,
+    dataset: String,
+    columns: Vec<String>,
+    params: serde_json::Map<String, Value>,
+    learned: serde_json::Map<String, Value>,
+    output: Vec<Vec<Value>>,
+}
+
+#[derive(Deserialize)]
+struct LrCase {
+    dataset: String,
+    standardized: bool,
+    #[serde(rename = "C")]
+    c: f64,
+    coef: Vec<Vec<f64>>,
+    intercept: Vec<f64>,
+}
+
+#[derive(Deserialize)]
+pub struct AccuracyCase {
+    pub dataset: String,
+    pub estimator: String,
+    pub test: f64,
+}
+
+fn fixture() -> Fixture {
+    serde_json::from_str(include_str!("fixtures/sklearn_estimators.json")).unwrap()
+}
+
+fn close(a: f64, b: f64, rel: f64) -> bool {
+    (a - b).abs() <= rel * a.abs().max(b.abs()).max(1.0)
+}
+
+/// Compares a transformed table with scikit-learn's output rows (first rows only).
+fn assert_output(case: &str, out: &Table, expected: &[Vec<Value>]) {
+    let cols: Vec<&Column> = out.columns().map(|(_, c)| c).collect();
+    for (r, row) in expected.iter().enumerate() {
+        assert_eq!(row.len(), cols.len(), "{case}: output width");
+        for (j, v) in row.iter().enumerate() {
+            match (cols[j], v) {
+                (Column::Numeric(a), Value::Null) => {
+                    assert!(a[r].is_nan(), "{case}: row {r} col {j} should be NaN")
+                }
+                (Column::Numeric(a), v) => {
+                    let b = v.as_f64().unwrap();
+                    assert!(close(a[r], b, 1e-12), "{case}: row {r} col {j}: {} vs sklearn {b}", a[r]);
+                }
+                (Column::Categorical(a), v) => {
+                    assert_eq!(a[r].as_deref(), v.as_str(), "{case}: row {r} col {j}");
+                }
+            }
+        }
+    }
+}
+
+fn floats(v: &Value) -> Vec<f64> {
+    v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+}
+
+fn assert_floats(case: &str, what: &str, ours: &[f64], theirs: &[f64]) {
+    assert_eq!(ours.len(), theirs.len(), "{case}: {what} length");
+    for (a, b) in ours.iter().zip(theirs) {
+        assert!(close(*a, *b, 1e-12), "{case}: {what}: {a} vs sklearn {b}");
+    }
+}
+
+#[test]
+fn transformers_match_sklearn() {
+    let fx = fixture();
+    assert!(fx.transformers.len() >= 20);
+    for case in &fx.transformers {
+        let data = datasets::load(&case.dataset).unwrap().table.select(&case.columns).unwrap();
+        let name = format!("{} {:?} on {} {:?}", case.estimator, case.params, case.dataset, case.columns);
+        let strategy = case.params.get("strategy").and_then(Value::as_str);
+        match case.estimator.as_str() {
+            "StandardScaler" => {
+                let m = StandardScaler::params().fit(&data).unwrap();
+                assert_floats(&name, "mean", &m.mean, &floats(&case.learned["mean"]));
+                assert_floats(&name, "scale", &m.scale, &floats(&case.learned["scale"]));
+                assert_output(&name, &m.transform(&data).unwrap(), &case.output);
+            }
+            "MinMaxScaler" => {
+                let mut p = MinMaxScaler::params();
+                if let Some(r) = case.params.get("feature_range") {
+                    let r = floats(r);
+                    p = p.feature_range(r[0], r[1]);
+                }
+                let m = p.fit(&data).unwrap();
+                assert_floats(&name, "scale", &m.scale, &floats(&case.learned["scale"]));
+                assert_floats(&name, "min", &m.min, &floats(&case.learned["min"]));
+                assert_output(&name, &m.transform(&data).unwrap(), &case.output);
+            }
+            "SimpleImputer" => {
+                let s = match strategy.unwrap() {
+                    "mean" => ImputeStrategy::Mean,
+                    "median" => ImputeStrategy::Median,
+                    "most_frequent" => ImputeStrategy::MostFrequent,
+                    _ => ImputeStrategy::Constant,
+                };
+                let m = SimpleImputer::params().strategy(s).fit(&data).unwrap();
+                for (fill, expected) in m.fill.iter().zip(case.learned["statistics"].as_array().unwrap()) {
+                    match fill {
+                        FillValue::Number(v) => {
+                            assert!(close(*v, expected.as_f64().unwrap(), 1e-12), "{name}")
+                        }
+                        FillValue::Text(t) => assert_eq!(Some(t.as_str()), expected.as_str(), "{name}"),
+                    }
+                }
+                assert_output(&name, &m.transform(&data).unwrap(), &case.output);
+            }
+            "OneHotEncoder" => {
+                let imputed = SimpleImputer::params()
+                    .strategy(ImputeStrategy::MostFrequent)
+                    .fit(&data)
+                    .unwrap()
+                    .transform(&data)
+                    .unwrap();
+                let drop = match case.params["drop"].as_str().unwrap() {
+                    "first" => Drop::First,
+                    "if_binary" => Drop::IfBinary,
+                    _ => Drop::None,
+                };
+                let m = OneHotEncoder::params().drop(drop).fit(&imputed).unwrap();
+                let names: Vec<String> = case.learned["feature_names_out"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_str().unwrap().to_string())
+                    .collect();
+                assert_eq!(m.feature_names_out(), names, "{name}");
+                assert_output(&name, &m.transform(&imputed).unwrap(), &case.output);
+            }
+            other => panic!("unknown estimator {other}"),
+        }
+    }
+}
+
+/// The dataset's features as a matrix and its target, standardized with StandardScaler if asked.
+fn xy(dataset: &str, standardized: bool) -> (Array2<f64>, Vec<usize>) {
+    let (x, y) = datasets::load(dataset).unwrap().features_and_target().unwrap();
+    let x = if standardized { StandardScaler::params().fit(&x).unwrap().transform(&x).unwrap() } else { x };
+    (x.to_array2().unwrap(), y.indices)
+}
+
+#[test]
+fn logistic_regression_coefficients_match_sklearn() {
+    let fx = fixture();
+    assert!(fx.logistic_regression.iter().any(|c| c.dataset == "iris"));
+    assert!(fx.logistic_regression.iter().any(|c| c.dataset == "breast_cancer" && c.standardized));
+    for case in &fx.logistic_regression {
+        let (x, y) = xy(&case.dataset, case.standardized);
+        let m =
+            LogisticRegression::params().c(case.c).tol(1e-10).max_iter(100_000).fit(x.view(), &y).unwrap();
+        let name = format!("{} C={}", case.dataset, case.c);
+        assert_eq!(m.coef.nrows(), case.coef.len(), "{name}: coefficient rows");
+        let scale = case.coef.iter().flatten().fold(0.0f64, |m, v| m.max(v.abs()));
+        for (r, row) in case.coef.iter().enumerate() {
+            for (j, &b) in row.iter().enumerate() {
+                let a = m.coef[[r, j]];
+                assert!(
+                    (a - b).abs() <= 1e-4 * b.abs().max(1e-2 * scale),
+                    "{name}: coef[{r},{j}] {a} vs sklearn {b}"
+                );
+            }
+        }
+        for (a, b) in m.intercept.iter().zip(&case.intercept) {
+            assert!(
+                (a - b).abs() <= 1e-4 * b.abs().max(1e-2 * scale),
+                "{name}: intercept {a} vs sklearn {b}"
+            );
+        }
+    }
+}
+
+/// Held-out accuracy on scikit-learn's 80/20 split (random_state=42) of `dataset`.
+fn test_accuracy(dataset: &str, estimator: &str) -> f64 {
+    let (x, y) = datasets::load(dataset).unwrap().features_and_target().unwrap();
+    let split = amber_model_selection::train_test_split(x.n_rows(), 0.2, 42).unwrap();
+    let (train, test) = (x.take_rows(&split.train).unwrap(), x.take_rows(&split.test).unwrap());
+    let y_train: Vec<usize> = split.train.iter().map(|&r| y.indices[r]).collect();
+    let y_test: Vec<usize> = split.test.iter().map(|&r| y.indices[r]).collect();
+    let (model, scaled) = estimator.split_once('+').map_or((estimator, false), |(_, m)| (m, true));
+    let (train, test) = if scaled {
+        let s = StandardScaler::params().fit(&train).unwrap();
+        (s.transform(&train).unwrap(), s.transform(&test).unwrap())
+    } else {
+        (train, test)
+    };
+    let (a, b) = (train.to_array2().unwrap(), test.to_array2().unwrap());
+    let predicted = match model {
+        "LogisticRegression" => {
+            LogisticRegression::params().max_iter(200).fit(a.view(), &y_train).unwrap().predict(b.view())
+        }
+        "DecisionTreeClassifier" => {
+            DecisionTreeClassifier::params().fit(a.view(), &y_train).unwrap().predict(b.view())
+        }
+        "RandomForestClassifier" => {
+            RandomForestClassifier::params().fit(a.view(), &y_train).unwrap().predict(b.view())
+        }
+        "SVC" => SVC::params().fit(a.view(), &y_train).unwrap().predict(b.view()),
+        other => panic!("unknown estimator {other}"),
+    }
+    .unwrap();
+    predicted.iter().zip(&y_test).filter(|(p, t)| p == t).count() as f64 / y_test.len() as f64
+}
+
+#[test]
+fn held_out_accuracy_is_close_to_sklearn() {
+    let fx = fixture();
+    assert_eq!(fx.accuracy.len(), 10);
+    for case in &fx.accuracy {
+        let ours = test_accuracy(&case.dataset, &case.estimator);
+        let name = format!("{} on {}", case.estimator, case.dataset);
+        println!("{name}: amber {ours:.4}, scikit-learn {:.4}", case.test);
+        if case.dataset == "iris" && case.estimator.ends_with("LogisticRegression") {
+            assert_eq!(ours, 1.0, "{name}: the tutorial's test accuracy");
+        }
+        assert!(
+            (ours - case.test).abs() <= 0.02 + 1e-12,
+            "{name}: amber {ours} vs scikit-learn {}",
+            case.test
+        );
+    }
+}
