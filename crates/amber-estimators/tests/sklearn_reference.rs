@@ -240,3 +240,49 @@ fn held_out_accuracy_is_close_to_sklearn() {
         );
     }
 }
+
+#[derive(Deserialize)]
+struct SvcCase {
+    dataset: String,
+    #[serde(rename = "C")]
+    c: f64,
+    gamma: f64,
+    n_support: usize,
+    decision: Vec<Vec<f64>>,
+}
+
+#[test]
+fn svc_decision_values_match_sklearn() {
+    #[derive(Deserialize)]
+    struct Svc {
+        svc: Vec<SvcCase>,
+    }
+    let fx: Svc = serde_json::from_str(include_str!("fixtures/sklearn_estimators.json")).unwrap();
+    assert_eq!(fx.svc.len(), 4);
+    for case in &fx.svc {
+        let (x, y) = xy(&case.dataset, true);
+        let m = SVC::params().c(case.c).fit(x.view(), &y).unwrap();
+        let name = format!("SVC C={} on {}", case.c, case.dataset);
+        let FittedKernel::Rbf { gamma } = m.kernel else { panic!("{name}: kernel") };
+        assert!(close(gamma, case.gamma, 1e-12), "{name}: gamma {gamma} vs sklearn {}", case.gamma);
+        // Both solvers stop at tolerance 1e-3, so the solutions agree to about that.
+        let dec = m.decision_function(x.view()).unwrap();
+        let mut worst = 0.0f64;
+        for (r, row) in case.decision.iter().enumerate() {
+            for (j, &b) in row.iter().enumerate() {
+                worst = worst.max((dec[[r, j]] - b).abs());
+            }
+        }
+        println!(
+            "{name}: max |decision - sklearn| = {worst:.2e}, support vectors {} vs {}",
+            m.support_vectors.nrows(),
+            case.n_support
+        );
+        assert!(worst < 5e-3, "{name}: decision values differ by {worst}");
+        let n_sv = m.support_vectors.nrows() as f64;
+        assert!(
+            (n_sv - case.n_support as f64).abs() <= 0.05 * case.n_support as f64,
+            "{name}: support vector count"
+        );
+    }
+}

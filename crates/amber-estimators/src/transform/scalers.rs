@@ -18,12 +18,15 @@ fn nonzero_scale(scale: f64) -> f64 {
     }
 }
 
+/// Column names and two statistics per column.
+type ColumnStats = (Vec<String>, Vec<f64>, Vec<f64>);
+
 /// Fits one statistic pair per column of `x` with `stat` (which sees the present values).
 fn fit_columns(
     estimator: &'static str,
     x: &Table,
     stat: impl Fn(&[f64]) -> (f64, f64),
-) -> Result<(Vec<String>, Vec<f64>, Vec<f64>), EstimatorError> {
+) -> Result<ColumnStats, EstimatorError> {
     columns::fit_input(estimator, x)?;
     let (mut names, mut a, mut b) = (Vec::new(), Vec::new(), Vec::new());
     for name in x.column_names() {

@@ -1,0 +1,197 @@
+//! `validate()` rejects impossible models; forests are bit-identical whatever the thread count;
+//! encoder options behave as scikit-learn's.
+
+use amber_data::{datasets, Column, Table};
+use amber_estimators::*;
+use ndarray::Array2;
+
+fn cbor<T: serde::Serialize>(v: &T) -> Vec<u8> {
+    let mut out = Vec::new();
+    ciborium::into_writer(v, &mut out).unwrap();
+    out
+}
+
+fn iris() -> (Array2<f64>, Vec<usize>) {
+    let (x, y) = datasets::iris().unwrap().features_and_target().unwrap();
+    (x.to_array2().unwrap(), y.indices)
+}
+
+fn assert_invalid(what: &str, r: Result<(), EstimatorError>) {
+    assert!(matches!(r, Err(EstimatorError::InvalidModel { .. })), "{what}: {r:?}");
+}
+
+#[test]
+fn forest_is_identical_for_any_thread_count() {
+    let (x, y) = iris();
+    let params = RandomForestClassifier::params().n_estimators(24).random_state(42);
+    let fit_with = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| cbor(&params.fit(x.view(), &y).unwrap()))
+    };
+    let one = fit_with(1);
+    assert_eq!(one, fit_with(2));
+    assert_eq!(one, fit_with(4));
+    // A different seed gives a different forest (the seed is really used).
+    assert_ne!(one, cbor(&params.clone().random_state(43).fit(x.view(), &y).unwrap()));
+}
+
+#[test]
+fn corrupted_trees_are_rejected() {
+    let (x, y) = iris();
+    let good = DecisionTreeClassifier::params().fit(x.view(), &y).unwrap();
+    good.validate().unwrap();
+    let first_internal = (0..good.tree.n_nodes()).find(|&i| good.tree.left[i] != 0).unwrap();
+
+    let mut m = good.clone();
+    m.tree.left[first_internal] = first_internal as u32; // a cycle
+    assert_invalid("self loop", m.validate());
+    let mut m = good.clone();
+    m.tree.right[first_internal] = m.tree.n_nodes() as u32; // out of range
+    assert_invalid("child out of range", m.validate());
+    let mut m = good.clone();
+    let r = m.tree.right[first_internal];
+    m.tree.left[first_internal] = r; // both children the same node
+    m.tree.right[first_internal] = r;
+    assert_invalid("shared child", m.validate());
+    let mut m = good.clone();
+    m.tree.feature[first_internal] = 4;
+    assert_invalid("feature out of range", m.validate());
+    let mut m = good.clone();
+    m.tree.threshold[first_internal] = f64::NAN;
+    assert_invalid("NaN threshold", m.validate());
+    let mut m = good.clone();
+    m.tree.value[[0, 0]] = f64::INFINITY;
+    assert_invalid("infinite distribution", m.validate());
+    let mut m = good.clone();
+    m.tree.feature.pop();
+    assert_invalid("ragged arrays", m.validate());
+    let mut m = good.clone();
+    m.classes = vec![2, 1, 0];
+    assert_invalid("unsorted classes", m.validate());
+    let mut m = good;
+    m.tree.value = Array2::zeros((m.tree.n_nodes(), 2));
+    assert_invalid("wrong class count", m.validate());
+}
+
+#[test]
+fn corrupted_linear_svm_and_transformers_are_rejected() {
+    let (x, y) = iris();
+    let lr = LogisticRegression::params().max_iter(300).fit(x.view(), &y).unwrap();
+    let mut m = lr.clone();
+    m.intercept.pop();
+    assert_invalid("intercept length", m.validate());
+    let mut m = lr;
+    m.coef[[1, 1]] = f64::NAN;
+    assert_invalid("NaN coefficient", m.validate());
+
+    let svc = SVC::params().probability(true).fit(x.view(), &y).unwrap();
+    let mut m = svc.clone();
+    m.pairs[0].support[0] = m.support_vectors.nrows() as u32;
+    assert_invalid("support index", m.validate());
+    let mut m = svc.clone();
+    m.pairs.swap(0, 1);
+    assert_invalid("pair order", m.validate());
+    let mut m = svc.clone();
+    m.pairs[2].platt = None;
+    assert_invalid("partial calibration", m.validate());
+    let mut m = svc;
+    m.kernel = FittedKernel::Rbf { gamma: -1.0 };
+    assert_invalid("negative gamma", m.validate());
+
+    let table = datasets::iris().unwrap().table.select(&["sepal_length", "petal_width"]).unwrap();
+    let mut s = StandardScaler::params().fit(&table).unwrap();
+    s.scale[1] = 0.0;
+    assert_invalid("zero scale", s.validate());
+    let mut s = StandardScaler::params().fit(&table).unwrap();
+    s.columns[1] = s.columns[0].clone();
+    assert_invalid("duplicate columns", s.validate());
+    let mut mm = MinMaxScaler::params().fit(&table).unwrap();
+    mm.min.push(0.0);
+    assert_invalid("length", mm.validate());
+    let species = datasets::iris().unwrap().table.select(&["species"]).unwrap();
+    let mut enc = OneHotEncoder::params().fit(&species).unwrap();
+    enc.dropped[0] = Some(3);
+    assert_invalid("dropped index", enc.validate());
+    let mut enc = OneHotEncoder::params().fit(&species).unwrap();
+    enc.categories[0].reverse();
+    assert_invalid("unsorted categories", enc.validate());
+    let mut imp = SimpleImputer::params().fit(&table).unwrap();
+    imp.fill[0] = FillValue::Number(f64::NAN);
+    assert_invalid("NaN fill", imp.validate());
+}
+
+fn cat(name: &str, values: &[&str]) -> Table {
+    Table::new(vec![(name.into(), Column::Categorical(values.iter().map(|s| Some(s.to_string())).collect()))])
+        .unwrap()
+}
+
+#[test]
+fn one_hot_unknown_categories_and_drop() {
+    let train = cat("contract", &["Two year", "Month-to-month", "One year"]);
+    let test = cat("contract", &["One year", "Weekly"]);
+    let enc = OneHotEncoder::params().fit(&train).unwrap();
+    match enc.transform(&test) {
+        Err(e @ EstimatorError::UnknownCategory { row: 1, .. }) => {
+            let msg = e.to_string();
+            assert!(
+                msg.contains("\"contract\"") && msg.contains("row 1") && msg.contains("\"Weekly\""),
+                "{msg}"
+            );
+        }
+        other => panic!("expected UnknownCategory, got {other:?}"),
+    }
+    let enc = OneHotEncoder::params().handle_unknown(HandleUnknown::Ignore).fit(&train).unwrap();
+    let out = enc.transform(&test).unwrap();
+    let row1: Vec<f64> = out.columns().map(|(_, c)| c.as_numeric().unwrap()[1]).collect();
+    assert_eq!(row1, [0.0, 0.0, 0.0], "an unknown category is all zeros");
+
+    let binary = cat("partner", &["Yes", "No", "Yes"]);
+    let enc = OneHotEncoder::params().drop(Drop::IfBinary).fit(&binary).unwrap();
+    assert_eq!(enc.feature_names_out(), ["partner=Yes"]);
+    let enc = OneHotEncoder::params().drop(Drop::IfBinary).fit(&train).unwrap();
+    assert_eq!(enc.feature_names_out().len(), 3, "if_binary keeps every category of a 3-category column");
+
+    let missing = Table::new(vec![("c".into(), Column::Categorical(vec![Some("a".into()), None]))]).unwrap();
+    assert!(matches!(
+        OneHotEncoder::params().fit(&missing),
+        Err(EstimatorError::MissingValue { row: 1, .. })
+    ));
+}
+
+#[test]
+fn imputer_kinds_and_ties() {
+    // Ties in most_frequent pick the smallest value, as scikit-learn does.
+    let t = Table::new(vec![
+        ("n".into(), Column::Numeric(vec![3.0, 1.0, 3.0, 1.0, f64::NAN])),
+        (
+            "c".into(),
+            Column::Categorical(vec![
+                Some("b".into()),
+                Some("a".into()),
+                Some("b".into()),
+                Some("a".into()),
+                None,
+            ]),
+        ),
+    ])
+    .unwrap();
+    let imp = SimpleImputer::params().strategy(ImputeStrategy::MostFrequent).fit(&t).unwrap();
+    assert_eq!(imp.fill, [FillValue::Number(1.0), FillValue::Text("a".into())]);
+    let err = SimpleImputer::params().strategy(ImputeStrategy::Mean).fit(&t).unwrap_err();
+    assert!(matches!(&err, EstimatorError::WrongColumnKind { name, .. } if name == "c"), "{err:?}");
+    let imp = SimpleImputer::params().fill_number(-1.0).fit(&t).unwrap();
+    assert_eq!(imp.transform(&t).unwrap().column("n").unwrap().as_numeric().unwrap()[4], -1.0);
+    assert!(matches!(
+        SimpleImputer::params().fill_number(f64::NAN).fit(&t),
+        Err(EstimatorError::InvalidParameter { name: "fill_number", .. })
+    ));
+}
+
+#[test]
+fn svc_without_probability_says_so() {
+    let (x, y) = iris();
+    let m = SVC::params().fit(x.view(), &y).unwrap();
+    let err = m.predict_proba(x.view()).unwrap_err();
+    assert_eq!(err, EstimatorError::ProbabilityNotEnabled);
+    assert!(err.to_string().contains("probability(true)"));
+}
