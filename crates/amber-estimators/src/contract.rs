@@ -74,3 +74,17 @@ pub fn argmax_rows(scores: &Array2<f64>, classes: &[usize]) -> Vec<usize> {
         })
         .collect()
 }
+
+/// Builder setters `fn field(mut self, value) -> Self` for hyperparameter structs, written once.
+macro_rules! setters {
+    ($($(#[$doc:meta])* $field:ident: $ty:ty),* $(,)?) => {
+        $(
+            $(#[$doc])*
+            pub fn $field(mut self, value: $ty) -> Self {
+                self.$field = value;
+                self
+            }
+        )*
+    };
+}
+pub(crate) use setters;

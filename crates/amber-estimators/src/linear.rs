@@ -6,7 +6,7 @@ use ndarray::{Array1, Array2, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
 use crate::check::{self, invalid, param};
-use crate::contract::{Classifier, ClassifierParams};
+use crate::contract::{setters, Classifier, ClassifierParams};
 use crate::error::EstimatorError;
 
 const E: &str = "LogisticRegression";
@@ -35,25 +35,15 @@ impl Default for LogisticRegressionParams {
 }
 
 impl LogisticRegressionParams {
-    /// Sets `C`.
-    pub fn c(mut self, c: f64) -> Self {
-        self.c = c;
-        self
-    }
-    /// Sets `max_iter`.
-    pub fn max_iter(mut self, n: u64) -> Self {
-        self.max_iter = n;
-        self
-    }
-    /// Sets `tol`.
-    pub fn tol(mut self, tol: f64) -> Self {
-        self.tol = tol;
-        self
-    }
-    /// Sets `fit_intercept`.
-    pub fn fit_intercept(mut self, on: bool) -> Self {
-        self.fit_intercept = on;
-        self
+    setters! {
+        /// Sets `C`.
+        c: f64,
+        /// Sets `max_iter`.
+        max_iter: u64,
+        /// Sets `tol`.
+        tol: f64,
+        /// Sets `fit_intercept`.
+        fit_intercept: bool,
     }
 }
 
@@ -120,28 +110,27 @@ impl ClassifierParams for LogisticRegressionParams {
         // linfa minimizes Σ log-loss + α/2 ‖W‖², n times scikit-learn's mean objective with α = 1/C.
         let alpha = 1.0 / self.c;
         let grad_tol = self.tol * n;
+        let data = DatasetBase::new(x, Array1::from(codes));
+        // The binary and multinomial models of linfa-logistic share their builder methods.
+        macro_rules! train {
+            ($model:ty) => {
+                <$model>::default()
+                    .alpha(alpha)
+                    .max_iterations(self.max_iter)
+                    .gradient_tolerance(grad_tol)
+                    .with_intercept(self.fit_intercept)
+                    .fit(&data)
+                    .map_err(training_error)?
+            };
+        }
         let (coef, intercept) = if classes.len() == 2 {
-            let data = DatasetBase::new(x, Array1::from(codes));
-            let fitted = linfa_logistic::LogisticRegression::default()
-                .alpha(alpha)
-                .max_iterations(self.max_iter)
-                .gradient_tolerance(grad_tol)
-                .with_intercept(self.fit_intercept)
-                .fit(&data)
-                .map_err(training_error)?;
+            let fitted = train!(linfa_logistic::LogisticRegression<f64>);
             // linfa makes the more frequent class positive; amber's positive class is classes[1].
             let sign = if fitted.labels().pos.class == 1 { 1.0 } else { -1.0 };
             let coef = (fitted.params() * sign).insert_axis(Axis(0));
             (coef, vec![fitted.intercept() * sign])
         } else {
-            let data = DatasetBase::new(x, Array1::from(codes));
-            let fitted = linfa_logistic::MultiLogisticRegression::default()
-                .alpha(alpha)
-                .max_iterations(self.max_iter)
-                .gradient_tolerance(grad_tol)
-                .with_intercept(self.fit_intercept)
-                .fit(&data)
-                .map_err(training_error)?;
+            let fitted = train!(linfa_logistic::MultiLogisticRegression<f64>);
             // linfa's classes are the sorted codes 0..k, so its columns are already in amber's order.
             (fitted.params().t().to_owned(), fitted.intercept().to_vec())
         };

@@ -11,7 +11,7 @@ use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
 use crate::check::{self, invalid, param};
-use crate::contract::{Classifier, ClassifierParams};
+use crate::contract::{setters, Classifier, ClassifierParams};
 use crate::error::EstimatorError;
 
 const E: &str = "SVC";
@@ -94,30 +94,17 @@ impl Default for SVCParams {
 }
 
 impl SVCParams {
-    /// Sets `C`.
-    pub fn c(mut self, c: f64) -> Self {
-        self.c = c;
-        self
-    }
-    /// Sets the kernel.
-    pub fn kernel(mut self, k: Kernel) -> Self {
-        self.kernel = k;
-        self
-    }
-    /// Sets the solver tolerance.
-    pub fn tol(mut self, tol: f64) -> Self {
-        self.tol = tol;
-        self
-    }
-    /// Enables probability estimates.
-    pub fn probability(mut self, on: bool) -> Self {
-        self.probability = on;
-        self
-    }
-    /// Sets the seed.
-    pub fn random_state(mut self, seed: u32) -> Self {
-        self.random_state = seed;
-        self
+    setters! {
+        /// Sets `C`.
+        c: f64,
+        /// Sets the kernel.
+        kernel: Kernel,
+        /// Sets the solver tolerance.
+        tol: f64,
+        /// Enables probability estimates.
+        probability: bool,
+        /// Sets the seed.
+        random_state: u32,
     }
 }
 

@@ -1,13 +1,11 @@
 //! `SimpleImputer`: fills missing cells with a per-column value learned from the data.
 
-use std::collections::BTreeMap;
-
 use amber_data::{Column, Table};
 use serde::{Deserialize, Serialize};
 
 use crate::check::invalid;
 use crate::columns;
-use crate::contract::{Transformer, TransformerParams};
+use crate::contract::{setters, Transformer, TransformerParams};
 use crate::error::EstimatorError;
 
 const E: &str = "SimpleImputer";
@@ -48,10 +46,9 @@ impl Default for SimpleImputerParams {
 }
 
 impl SimpleImputerParams {
-    /// Sets the strategy.
-    pub fn strategy(mut self, strategy: ImputeStrategy) -> Self {
-        self.strategy = strategy;
-        self
+    setters! {
+        /// Sets the strategy.
+        strategy: ImputeStrategy,
     }
     /// Sets the numeric constant (and selects `Constant`).
     pub fn fill_number(mut self, value: f64) -> Self {
@@ -104,31 +101,16 @@ impl SimpleImputer {
     }
 }
 
-/// The most frequent item; the smallest on ties (scikit-learn's rule).
-fn most_frequent<K: Ord + Clone>(items: impl Iterator<Item = K>) -> Option<K> {
-    let mut counts: BTreeMap<K, usize> = BTreeMap::new();
-    for k in items {
-        *counts.entry(k).or_insert(0) += 1;
-    }
-    // BTreeMap iterates in ascending order; keep the first maximum.
-    let mut best: Option<(K, usize)> = None;
-    for (k, n) in counts {
-        if best.as_ref().is_none_or(|(_, m)| n > *m) {
-            best = Some((k, n));
+/// The most frequent item of an ascending slice: the first longest run, so the smallest value on
+/// ties (scikit-learn's rule).
+fn most_frequent<T: PartialEq>(sorted: &[T]) -> Option<&T> {
+    let mut best: Option<(&T, usize)> = None;
+    for run in sorted.chunk_by(|a, b| a == b) {
+        if best.is_none_or(|(_, n)| run.len() > n) {
+            best = run.first().map(|v| (v, run.len()));
         }
     }
-    best.map(|(k, _)| k)
-}
-
-/// Orders floats (never NaN here) for use as map keys.
-#[derive(Clone, Copy, PartialEq, PartialOrd)]
-struct Num(f64);
-impl Eq for Num {}
-#[allow(clippy::derive_ord_xor_partial_ord)]
-impl Ord for Num {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0)
-    }
+    best.map(|(v, _)| v)
 }
 
 fn numeric_fill(
@@ -145,10 +127,10 @@ fn numeric_fill(
     if present.is_empty() {
         return Err(all_missing());
     }
+    present.sort_by(f64::total_cmp);
     Ok(match strategy {
         ImputeStrategy::Mean => present.iter().sum::<f64>() / present.len() as f64,
         ImputeStrategy::Median => {
-            present.sort_by(f64::total_cmp);
             let mid = present.len() / 2;
             let upper = present.get(mid).copied().unwrap_or(f64::NAN);
             if present.len() % 2 == 1 {
@@ -157,9 +139,7 @@ fn numeric_fill(
                 (present.get(mid - 1).copied().unwrap_or(f64::NAN) + upper) / 2.0
             }
         }
-        ImputeStrategy::MostFrequent => {
-            most_frequent(present.into_iter().map(|v| Num(v + 0.0))).map_or(f64::NAN, |n| n.0)
-        }
+        ImputeStrategy::MostFrequent => most_frequent(&present).copied().unwrap_or(f64::NAN),
         ImputeStrategy::Constant => fill,
     })
 }
@@ -189,9 +169,13 @@ impl TransformerParams for SimpleImputerParams {
                 }
                 Column::Categorical(values) => FillValue::Text(match self.strategy {
                     ImputeStrategy::Constant => self.fill_text.clone(),
-                    ImputeStrategy::MostFrequent => most_frequent(values.iter().flatten())
-                        .cloned()
-                        .ok_or_else(|| EstimatorError::AllMissing { estimator: E, name: name.to_string() })?,
+                    ImputeStrategy::MostFrequent => {
+                        let mut present: Vec<&String> = values.iter().flatten().collect();
+                        present.sort();
+                        most_frequent(&present).map(|s| s.to_string()).ok_or_else(|| {
+                            EstimatorError::AllMissing { estimator: E, name: name.to_string() }
+                        })?
+                    }
                     ImputeStrategy::Mean | ImputeStrategy::Median => {
                         return Err(EstimatorError::WrongColumnKind {
                             estimator: E,

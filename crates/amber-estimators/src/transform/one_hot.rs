@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::check::invalid;
 use crate::columns;
-use crate::contract::{Transformer, TransformerParams};
+use crate::contract::{setters, Transformer, TransformerParams};
 use crate::error::EstimatorError;
 
 const E: &str = "OneHotEncoder";
@@ -44,15 +44,11 @@ pub struct OneHotEncoderParams {
 }
 
 impl OneHotEncoderParams {
-    /// Sets `handle_unknown`.
-    pub fn handle_unknown(mut self, h: HandleUnknown) -> Self {
-        self.handle_unknown = h;
-        self
-    }
-    /// Sets `drop`.
-    pub fn drop(mut self, d: Drop) -> Self {
-        self.drop = d;
-        self
+    setters! {
+        /// Sets `handle_unknown`.
+        handle_unknown: HandleUnknown,
+        /// Sets `drop`.
+        drop: Drop,
     }
 }
 

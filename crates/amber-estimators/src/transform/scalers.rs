@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::check::{invalid, param};
 use crate::columns;
-use crate::contract::{Transformer, TransformerParams};
+use crate::contract::{setters, Transformer, TransformerParams};
 use crate::error::EstimatorError;
 
 /// scikit-learn's `_handle_zeros_in_scale`: a scale of (nearly) zero becomes 1.
@@ -83,15 +83,11 @@ impl Default for StandardScalerParams {
 }
 
 impl StandardScalerParams {
-    /// Sets `with_mean`.
-    pub fn with_mean(mut self, on: bool) -> Self {
-        self.with_mean = on;
-        self
-    }
-    /// Sets `with_std`.
-    pub fn with_std(mut self, on: bool) -> Self {
-        self.with_std = on;
-        self
+    setters! {
+        /// Sets `with_mean`.
+        with_mean: bool,
+        /// Sets `with_std`.
+        with_std: bool,
     }
 }
 
