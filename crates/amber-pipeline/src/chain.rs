@@ -1,0 +1,110 @@
+//! A chain of named transformer steps, fitted and applied in order: the body of a pipeline and of
+//! each column-transformer group.
+
+use amber_data::Table;
+use serde::{Deserialize, Serialize};
+
+use crate::error::PipelineError;
+use crate::spec::{FittedTransformer, TransformerSpec};
+
+/// A named transformer step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    /// The step's name, unique in its chain.
+    pub name: String,
+    /// Its hyperparameters.
+    pub spec: TransformerSpec,
+}
+
+/// A named fitted transformer step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FittedStep {
+    /// The step's name.
+    pub name: String,
+    /// The fitted transformer.
+    pub model: FittedTransformer,
+}
+
+/// `prefix.name`, or `name` at the top.
+pub(crate) fn path(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}
+
+/// Names must be unique and non-empty, and may not contain the path separator.
+pub(crate) fn check_names<'a>(names: impl Iterator<Item = &'a str>) -> Result<(), PipelineError> {
+    let mut seen: Vec<&str> = Vec::new();
+    for name in names {
+        if seen.contains(&name) || name.is_empty() || name.contains('.') {
+            return Err(PipelineError::DuplicateName { name: name.to_string() });
+        }
+        seen.push(name);
+    }
+    Ok(())
+}
+
+/// Checks every step's hyperparameters.
+pub(crate) fn validate(steps: &[Step], prefix: &str) -> Result<(), PipelineError> {
+    check_names(steps.iter().map(|s| s.name.as_str()))?;
+    steps.iter().try_for_each(|s| s.spec.validate(&path(prefix, &s.name)))
+}
+
+/// Fits the steps one after the other, each on the previous one's output; returns the fitted
+/// steps and the last output.
+pub(crate) fn fit(
+    steps: &[Step],
+    prefix: &str,
+    x: &Table,
+) -> Result<(Vec<FittedStep>, Table), PipelineError> {
+    validate(steps, prefix)?;
+    let mut fitted = Vec::with_capacity(steps.len());
+    let mut current = x.clone();
+    for step in steps {
+        let at = path(prefix, &step.name);
+        let model = step.spec.fit(&at, &current)?;
+        current = model.transform(&at, &current)?;
+        fitted.push(FittedStep { name: step.name.clone(), model });
+    }
+    Ok((fitted, current))
+}
+
+/// Applies fitted steps in order.
+pub(crate) fn transform(steps: &[FittedStep], prefix: &str, x: &Table) -> Result<Table, PipelineError> {
+    let mut current = x.clone();
+    for step in steps {
+        current = step.model.transform(&path(prefix, &step.name), &current)?;
+    }
+    Ok(current)
+}
+
+/// Checks each fitted step, and that each one's inputs are among the previous one's outputs
+/// (`input` for the first).
+pub(crate) fn validate_fitted(
+    steps: &[FittedStep],
+    prefix: &str,
+    input: &[String],
+) -> Result<Vec<String>, PipelineError> {
+    check_names(steps.iter().map(|s| s.name.as_str()))?;
+    let mut available = input.to_vec();
+    for step in steps {
+        let at = path(prefix, &step.name);
+        step.model.validate(&at)?;
+        if let Some(missing) = step.model.feature_names_in().into_iter().find(|n| !available.contains(n)) {
+            return Err(PipelineError::InvalidPipeline {
+                reason: format!(
+                    "step {at:?} reads column {missing:?}, which the step before does not produce"
+                ),
+            });
+        }
+        available = step.model.feature_names_out();
+    }
+    Ok(available)
+}
+
+/// The columns some imputer in the steps fills.
+pub(crate) fn imputed_columns(steps: &[FittedStep]) -> Vec<String> {
+    steps.iter().flat_map(|s| s.model.imputed_columns()).collect()
+}

@@ -1,0 +1,44 @@
+//! Pipelines for amber: preprocessing and classifier as **one object** that goes from a raw table
+//! to labelled predictions, so that nothing can be forgotten or applied in the wrong order. The
+//! fitted pipeline records its input schema (columns, kinds, categories, training statistics) and
+//! checks every input against it; hyperparameters are addressable by path for grid search.
+//!
+//! ```
+//! use amber_data::{datasets, ColumnKind};
+//! use amber_estimators::*;
+//! use amber_pipeline::{ColumnTransformer, Columns, Pipeline};
+//!
+//! let penguins = datasets::penguins()?.table; // species, island, sex … with NA
+//! let pipeline = Pipeline::new()
+//!     .transformer(
+//!         "pre",
+//!         ColumnTransformer::new()
+//!             .group("numeric", Columns::Kind(ColumnKind::Numeric))
+//!             .step("imputer", SimpleImputer::params().strategy(ImputeStrategy::Median))
+//!             .step("scaler", StandardScaler::params())
+//!             .group("categorical", Columns::Kind(ColumnKind::Categorical))
+//!             .step("imputer", SimpleImputer::params().strategy(ImputeStrategy::MostFrequent))
+//!             .step("onehot", OneHotEncoder::params()),
+//!     )
+//!     .classifier("classifier", LogisticRegression::params());
+//! let fitted = pipeline.fit(&penguins, "species")?;
+//! let labels = fitted.predict(&penguins)?;
+//! assert!(labels.iter().all(|l| ["Adelie", "Chinstrap", "Gentoo"].contains(&l.as_str())));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod chain;
+mod column_transformer;
+mod error;
+mod pipeline;
+mod schema;
+mod spec;
+
+pub use chain::{FittedStep, Step};
+pub use column_transformer::{
+    ColumnGroup, ColumnTransformer, Columns, FittedColumnGroup, FittedColumnTransformer, Remainder,
+};
+pub use error::PipelineError;
+pub use pipeline::{ClassifierStep, FittedClassifierStep, FittedPipeline, FittedStepRef, Pipeline, StepSpec};
+pub use schema::{ColumnSchema, InputReport, InputSchema, NumericStats};
+pub use spec::{ClassifierSpec, FittedClassifier, FittedTransformer, TransformerSpec};

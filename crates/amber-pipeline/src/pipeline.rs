@@ -1,0 +1,318 @@
+//! [`Pipeline`] (hyperparameters) and [`FittedPipeline`] (plain fitted data).
+
+use amber_data::{LabelMap, Table};
+use amber_estimators::Classifier;
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::chain::{self, FittedStep, Step};
+use crate::error::{at, PipelineError};
+use crate::schema::{InputReport, InputSchema};
+use crate::spec::{ClassifierSpec, FittedClassifier, FittedTransformer, TransformerSpec};
+
+/// The named final classifier of a pipeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClassifierStep {
+    /// The step's name.
+    pub name: String,
+    /// Its hyperparameters.
+    pub spec: ClassifierSpec,
+}
+
+/// Named steps: zero or more transformers, then optionally a classifier. Fitting it gives a
+/// [`FittedPipeline`] that goes from a raw table to labelled predictions.
+///
+/// ```
+/// use amber_data::datasets;
+/// use amber_estimators::{LogisticRegression, StandardScaler};
+/// use amber_pipeline::Pipeline;
+///
+/// let iris = datasets::iris()?.table;
+/// let pipeline = Pipeline::new()
+///     .transformer("scaler", StandardScaler::params())
+///     .classifier("classifier", LogisticRegression::params());
+/// let fitted = pipeline.fit(&iris, "species")?;
+/// assert_eq!(fitted.predict(&iris.take_rows(&[0, 149])?)?, ["setosa", "virginica"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Pipeline {
+    /// The transformer steps, in order.
+    pub steps: Vec<Step>,
+    /// The final classifier, if any.
+    pub classifier: Option<ClassifierStep>,
+    /// Accept numbers in a column that was categorical in training (written as text, `1` for 1.0).
+    pub accept_numbers_as_categories: bool,
+}
+
+/// A step of an unfitted pipeline, as returned by [`Pipeline::step`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum StepSpec<'a> {
+    /// A transformer step.
+    Transformer(&'a TransformerSpec),
+    /// The classifier.
+    Classifier(&'a ClassifierSpec),
+}
+
+impl Pipeline {
+    /// An empty pipeline.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends a transformer step.
+    pub fn transformer(mut self, name: &str, spec: impl Into<TransformerSpec>) -> Self {
+        self.steps.push(Step { name: name.to_string(), spec: spec.into() });
+        self
+    }
+
+    /// Sets the final classifier.
+    pub fn classifier(mut self, name: &str, spec: impl Into<ClassifierSpec>) -> Self {
+        self.classifier = Some(ClassifierStep { name: name.to_string(), spec: spec.into() });
+        self
+    }
+
+    /// Sets [`Pipeline::accept_numbers_as_categories`].
+    pub fn accept_numbers_as_categories(mut self, on: bool) -> Self {
+        self.accept_numbers_as_categories = on;
+        self
+    }
+
+    /// The step called `name`.
+    pub fn step(&self, name: &str) -> Option<StepSpec<'_>> {
+        self.steps.iter().find(|s| s.name == name).map(|s| StepSpec::Transformer(&s.spec)).or_else(|| {
+            self.classifier.as_ref().filter(|c| c.name == name).map(|c| StepSpec::Classifier(&c.spec))
+        })
+    }
+
+    /// Sets the hyperparameter at `path` (`"classifier.max_depth"`, `"pre.numeric.scaler.with_mean"`)
+    /// to `value`, written as JSON (`3`, `null`, `"entropy"`, `{"count": 2}`). An unknown path or a
+    /// value of the wrong type is a named error, and the pipeline is then unchanged.
+    ///
+    /// ```
+    /// use amber_estimators::DecisionTreeClassifier;
+    /// use amber_pipeline::{Pipeline, PipelineError};
+    /// use serde_json::json;
+    ///
+    /// let mut p = Pipeline::new().classifier("classifier", DecisionTreeClassifier::params());
+    /// p.set_param("classifier.max_depth", json!(3))?;
+    /// assert!(matches!(p.set_param("classifier.depth", json!(3)), Err(PipelineError::UnknownParameter { .. })));
+    /// assert!(matches!(p.set_param("classifier.max_depth", json!("deep")), Err(PipelineError::WrongParameterType { .. })));
+    /// # Ok::<(), PipelineError>(())
+    /// ```
+    pub fn set_param(&mut self, path: &str, value: Value) -> Result<(), PipelineError> {
+        let parts: Vec<&str> = path.split('.').collect();
+        let unknown = || PipelineError::UnknownParameter { path: path.to_string(), hint: String::new() };
+        let (first, rest) = parts.split_first().ok_or_else(unknown)?;
+        if let Some(step) = self.steps.iter_mut().find(|s| s.name == *first) {
+            return step.spec.set_param(path, rest, value);
+        }
+        match (self.classifier.as_mut().filter(|c| c.name == *first), rest) {
+            (Some(c), [field]) => c.spec.set_param(path, field, value),
+            _ => Err(unknown()),
+        }
+    }
+
+    /// Checks names and every hyperparameter.
+    pub fn validate(&self) -> Result<(), PipelineError> {
+        chain::validate(&self.steps, "")?;
+        chain::check_names(
+            self.steps
+                .iter()
+                .map(|s| s.name.as_str())
+                .chain(self.classifier.as_ref().map(|c| c.name.as_str())),
+        )?;
+        match &self.classifier {
+            Some(c) => c.spec.validate().map_err(at(&c.name)),
+            None => Ok(()),
+        }
+    }
+
+    /// Fits on `x`, predicting the column `target` (every other column is a feature).
+    pub fn fit(&self, x: &Table, target: &str) -> Result<FittedPipeline, PipelineError> {
+        let (features, y) = x.split_target(target)?;
+        self.fit_parts(&features, Some((target, y.indices, y.labels)))
+    }
+
+    /// Fits a pipeline without a classifier (transform only) on every column of `x`.
+    pub fn fit_transformers(&self, x: &Table) -> Result<FittedPipeline, PipelineError> {
+        self.fit_parts(x, None)
+    }
+
+    fn fit_parts(
+        &self,
+        features: &Table,
+        target: Option<(&str, Vec<usize>, LabelMap)>,
+    ) -> Result<FittedPipeline, PipelineError> {
+        self.validate()?;
+        let (steps, out) = chain::fit(&self.steps, "", features)?;
+        let input = match steps.first() {
+            Some(s) => s.model.feature_names_in(),
+            None => features.column_names().to_vec(),
+        };
+        let schema = InputSchema::record(features, &input, &chain::imputed_columns(&steps))?;
+        let (classifier, labels, target) = match (&self.classifier, target) {
+            (Some(c), Some((target, y, labels))) => {
+                let model = c.spec.fit(matrix(&out)?.view(), &y).map_err(at(&c.name))?;
+                (
+                    Some(FittedClassifierStep { name: c.name.clone(), model }),
+                    Some(labels),
+                    Some(target.to_string()),
+                )
+            }
+            (Some(_), None) => return Err(PipelineError::TargetRequired),
+            (None, _) => (None, None, None),
+        };
+        Ok(FittedPipeline {
+            schema,
+            steps,
+            feature_names_out: out.column_names().to_vec(),
+            classifier,
+            labels,
+            target,
+            accept_numbers_as_categories: self.accept_numbers_as_categories,
+        })
+    }
+}
+
+/// The table as the classifier's matrix: every column must be numeric.
+fn matrix(x: &Table) -> Result<Array2<f64>, PipelineError> {
+    if let Some((name, _)) = x.columns().find(|(_, c)| c.as_numeric().is_none()) {
+        return Err(PipelineError::CategoricalAtClassifier { name: name.to_string() });
+    }
+    Ok(x.to_array2()?)
+}
+
+/// The named fitted classifier of a pipeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FittedClassifierStep {
+    /// The step's name.
+    pub name: String,
+    /// The fitted model.
+    pub model: FittedClassifier,
+}
+
+/// A fitted pipeline: plain data from raw table to labelled prediction.
+///
+/// Every prediction first checks the input against [`FittedPipeline::schema`] (columns found by
+/// name, kinds, missing and infinite values), so a wrong input is a named error, never a silently
+/// wrong answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FittedPipeline {
+    /// The input columns, kinds, categories and training statistics.
+    pub schema: InputSchema,
+    /// The fitted transformer steps.
+    pub steps: Vec<FittedStep>,
+    /// The columns the transformers produce (the classifier's features).
+    pub feature_names_out: Vec<String>,
+    /// The fitted classifier, if any.
+    pub classifier: Option<FittedClassifierStep>,
+    /// Class index ↔ label, when there is a classifier.
+    pub labels: Option<LabelMap>,
+    /// The target column's name, when there is a classifier.
+    pub target: Option<String>,
+    /// Accept numbers in a categorical column.
+    pub accept_numbers_as_categories: bool,
+}
+
+/// A step of a fitted pipeline, as returned by [`FittedPipeline::step`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FittedStepRef<'a> {
+    /// A transformer step.
+    Transformer(&'a FittedTransformer),
+    /// The classifier.
+    Classifier(&'a FittedClassifier),
+}
+
+impl FittedPipeline {
+    /// The step called `name`.
+    pub fn step(&self, name: &str) -> Option<FittedStepRef<'_>> {
+        self.steps.iter().find(|s| s.name == name).map(|s| FittedStepRef::Transformer(&s.model)).or_else(
+            || {
+                self.classifier
+                    .as_ref()
+                    .filter(|c| c.name == name)
+                    .map(|c| FittedStepRef::Classifier(&c.model))
+            },
+        )
+    }
+
+    /// Checks `x` against the input schema; reports ignored extra columns and reordering.
+    pub fn check_input(&self, x: &Table) -> Result<InputReport, PipelineError> {
+        self.schema.check(x, self.accept_numbers_as_categories)
+    }
+
+    /// Applies the transformer steps to (the checked needed columns of) `x`.
+    pub fn transform(&self, x: &Table) -> Result<Table, PipelineError> {
+        let (input, _) = self.schema.conform(x, self.accept_numbers_as_categories)?;
+        chain::transform(&self.steps, "", &input)
+    }
+
+    fn model(&self) -> Result<(&FittedClassifierStep, &LabelMap), PipelineError> {
+        self.classifier.as_ref().zip(self.labels.as_ref()).ok_or(PipelineError::NoClassifier)
+    }
+
+    /// The predicted class index of each row.
+    pub fn predict_indices(&self, x: &Table) -> Result<Vec<usize>, PipelineError> {
+        let (c, _) = self.model()?;
+        let features = matrix(&self.transform(x)?)?;
+        c.model.predict(features.view()).map_err(at(&c.name))
+    }
+
+    /// The predicted label of each row (`"setosa"`, `"Yes"`).
+    pub fn predict(&self, x: &Table) -> Result<Vec<String>, PipelineError> {
+        let (_, labels) = self.model()?;
+        Ok(labels.decode(&self.predict_indices(x)?)?)
+    }
+
+    /// Class probabilities: one row per input row, one column per label of
+    /// [`FittedPipeline::proba_labels`].
+    pub fn predict_proba(&self, x: &Table) -> Result<Array2<f64>, PipelineError> {
+        let (c, _) = self.model()?;
+        let features = matrix(&self.transform(x)?)?;
+        c.model.predict_proba(features.view()).map_err(at(&c.name))
+    }
+
+    /// The labels of the columns of [`FittedPipeline::predict_proba`].
+    pub fn proba_labels(&self) -> Result<Vec<String>, PipelineError> {
+        let (c, labels) = self.model()?;
+        Ok(labels.decode(c.model.classes())?)
+    }
+
+    /// Checks every step, that each step reads only what the one before produces, that the
+    /// classifier's width and classes fit, and the schema.
+    pub fn validate(&self) -> Result<(), PipelineError> {
+        let invalid = |reason: String| PipelineError::InvalidPipeline { reason };
+        let names = self.schema.names();
+        chain::check_names(names.iter().map(String::as_str)).map_err(|e| invalid(format!("schema: {e}")))?;
+        let out = chain::validate_fitted(&self.steps, "", &names)?;
+        if out != self.feature_names_out {
+            return Err(invalid("feature_names_out does not match the last step's output".into()));
+        }
+        if let Some(first) = self.steps.first() {
+            if first.model.feature_names_in() != names {
+                return Err(invalid("the schema's columns are not the first step's input".into()));
+            }
+        }
+        match (&self.classifier, &self.labels) {
+            (None, None) => Ok(()),
+            (Some(c), Some(labels)) => {
+                c.model.validate().map_err(at(&c.name))?;
+                labels.validate()?;
+                if c.model.n_features() != out.len() {
+                    return Err(invalid(format!(
+                        "the classifier takes {} features, the steps produce {}",
+                        c.model.n_features(),
+                        out.len()
+                    )));
+                }
+                if c.model.classes().iter().any(|&k| k >= labels.len()) {
+                    return Err(invalid("a classifier class has no label".into()));
+                }
+                Ok(())
+            }
+            _ => Err(invalid("a classifier needs a label map, and a label map a classifier".into())),
+        }
+    }
+}
