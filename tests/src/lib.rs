@@ -2,9 +2,41 @@
 
 use std::path::PathBuf;
 
+use amber_data::{ColumnKind, Table};
+use amber_estimators::{ImputeStrategy, OneHotEncoder, SimpleImputer, StandardScaler};
+use amber_model_selection::{train_test_split, TrainTestSplit};
+use amber_pipeline::{ColumnTransformer, Columns};
+
 /// The repository root (the folder holding `datasets/`).
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// scikit-learn's `train_test_split(test_size=0.2, random_state=42)` of a table's rows.
+pub fn split_80_20(table: &Table) -> (Table, Table, TrainTestSplit) {
+    let split = train_test_split(table.n_rows(), 0.2, 42).expect("valid split");
+    let train = table.take_rows(&split.train).expect("rows in range");
+    let test = table.take_rows(&split.test).expect("rows in range");
+    (train, test, split)
+}
+
+/// The tutorial lab's preprocessing: numeric → median imputer + scaler; categorical → most-frequent
+/// imputer + one-hot (unknown categories ignored); `drop` columns left out.
+pub fn lab_preprocessing(drop: &[&str]) -> ColumnTransformer {
+    ColumnTransformer::new()
+        .group("numeric", Columns::Kind(ColumnKind::Numeric))
+        .step("imputer", SimpleImputer::params().strategy(ImputeStrategy::Median))
+        .step("scaler", StandardScaler::params())
+        .group("categorical", Columns::Kind(ColumnKind::Categorical))
+        .step("imputer", SimpleImputer::params().strategy(ImputeStrategy::MostFrequent))
+        .step("onehot", OneHotEncoder::params().handle_unknown(amber_estimators::HandleUnknown::Ignore))
+        .drop(drop.iter().copied())
+}
+
+/// Fraction of equal entries.
+pub fn agreement<T: PartialEq>(a: &[T], b: &[T]) -> f64 {
+    assert_eq!(a.len(), b.len(), "same length");
+    a.iter().zip(b).filter(|(x, y)| x == y).count() as f64 / a.len() as f64
 }
 
 /// The README's Rust examples run as doctests, so the README stays true.

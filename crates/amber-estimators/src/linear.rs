@@ -19,6 +19,7 @@ const E: &str = "LogisticRegression";
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogisticRegressionParams {
     /// Inverse regularization strength (default 1.0); must be positive and finite.
+    #[serde(rename = "C")]
     pub c: f64,
     /// Maximum L-BFGS iterations (default 100).
     pub max_iter: u64,

@@ -70,6 +70,7 @@ impl FittedKernel {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SVCParams {
     /// Penalty of margin violations (default 1.0), positive and finite.
+    #[serde(rename = "C")]
     pub c: f64,
     /// The kernel (default RBF with `gamma = scale`).
     pub kernel: Kernel,

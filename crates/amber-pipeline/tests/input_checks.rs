@@ -1,0 +1,280 @@
+//! Every predict-time input error: its kind, and a message naming the column (and row).
+
+use amber_data::{datasets, Column, ColumnKind, Table};
+use amber_estimators::*;
+use amber_pipeline::*;
+use serde_json::json;
+
+fn penguins_pipeline(onehot: OneHotEncoderParams) -> (FittedPipeline, Table) {
+    let table = datasets::penguins().unwrap().table;
+    let pipeline = Pipeline::new()
+        .transformer(
+            "pre",
+            ColumnTransformer::new()
+                .group("numeric", Columns::Kind(ColumnKind::Numeric))
+                .step("imputer", SimpleImputer::params().strategy(ImputeStrategy::Median))
+                .step("scaler", StandardScaler::params())
+                .group("categorical", Columns::Names(vec!["island".into()]))
+                .step("onehot", onehot),
+        )
+        .classifier("classifier", LogisticRegression::params().max_iter(500));
+    let fitted = pipeline.fit(&table, "species").unwrap();
+    (fitted, table.drop_columns(&["species"]).unwrap())
+}
+
+/// `table` with column `name` replaced.
+fn replace(table: &Table, name: &str, column: Column) -> Table {
+    let cols = table
+        .columns()
+        .map(|(n, c)| (n.to_string(), if n == name { column.clone() } else { c.clone() }))
+        .collect();
+    Table::new(cols).unwrap()
+}
+
+fn message_has(e: &PipelineError, parts: &[&str]) {
+    let msg = e.to_string();
+    for p in parts {
+        assert!(msg.contains(p), "{msg:?} should mention {p:?}");
+    }
+}
+
+#[test]
+fn missing_column() {
+    let (fitted, x) = penguins_pipeline(OneHotEncoder::params());
+    let err = fitted.predict(&x.drop_columns(&["flipper_length_mm"]).unwrap()).unwrap_err();
+    assert!(matches!(&err, PipelineError::MissingColumn { name } if name == "flipper_length_mm"), "{err:?}");
+    message_has(&err, &["\"flipper_length_mm\""]);
+}
+
+#[test]
+fn reordered_columns_match_by_name_and_extra_columns_are_reported() {
+    let (fitted, x) = penguins_pipeline(OneHotEncoder::params());
+    let expected = fitted.predict(&x).unwrap();
+    let mut names: Vec<String> = x.column_names().to_vec();
+    names.reverse();
+    let mut cols: Vec<(String, Column)> =
+        names.iter().map(|n| (n.clone(), x.column(n).unwrap().clone())).collect();
+    cols.push(("comment".into(), Column::Categorical(vec![Some("hi".into()); x.n_rows()])));
+    let shuffled = Table::new(cols).unwrap();
+    assert_eq!(fitted.predict(&shuffled).unwrap(), expected);
+    let report = fitted.check_input(&shuffled).unwrap();
+    assert!(report.reordered);
+    // `sex` is not read by this pipeline, `comment` never was: both are extra.
+    assert_eq!(report.extra_columns, ["sex", "comment"]);
+}
+
+#[test]
+fn text_in_a_numeric_column() {
+    let (fitted, x) = penguins_pipeline(OneHotEncoder::params());
+    let body: Vec<Option<String>> = x
+        .column("body_mass_g")
+        .unwrap()
+        .as_numeric()
+        .unwrap()
+        .iter()
+        .map(|v| (!v.is_nan()).then(|| format!("{v}")))
+        .collect();
+    // Numbers written as text are converted...
+    let as_text = replace(&x, "body_mass_g", Column::Categorical(body.clone()));
+    assert_eq!(fitted.predict(&as_text).unwrap(), fitted.predict(&x).unwrap());
+    // ...but real text is a named error with the row.
+    let mut bad = body;
+    bad[5] = Some("heavy".into());
+    let err = fitted.predict(&replace(&x, "body_mass_g", Column::Categorical(bad))).unwrap_err();
+    assert!(matches!(&err, PipelineError::TextInNumericColumn { row: 5, .. }), "{err:?}");
+    message_has(&err, &["\"body_mass_g\"", "row 5", "\"heavy\""]);
+}
+
+#[test]
+fn numbers_in_a_categorical_column_only_if_configured() {
+    let t = Table::new(vec![
+        ("code".into(), Column::Categorical(["1", "2", "1", "2"].map(|s| Some(s.to_string())).to_vec())),
+        ("x".into(), Column::Numeric(vec![0.0, 1.0, 0.1, 0.9])),
+        ("y".into(), Column::Categorical(["a", "b", "a", "b"].map(|s| Some(s.to_string())).to_vec())),
+    ])
+    .unwrap();
+    let pipeline = Pipeline::new()
+        .transformer(
+            "pre",
+            ColumnTransformer::new()
+                .group("cat", Columns::Names(vec!["code".into()]))
+                .step("onehot", OneHotEncoder::params())
+                .remainder(Remainder::Passthrough),
+        )
+        .classifier("classifier", DecisionTreeClassifier::params());
+    let numbers =
+        replace(&t, "code", Column::Numeric(vec![1.0, 2.0, 1.0, 2.0])).drop_columns(&["y"]).unwrap();
+    let err = pipeline.fit(&t, "y").unwrap().predict(&numbers).unwrap_err();
+    assert!(matches!(&err, PipelineError::NumbersInCategoricalColumn { name } if name == "code"), "{err:?}");
+    let lenient = pipeline.clone().accept_numbers_as_categories(true).fit(&t, "y").unwrap();
+    assert_eq!(lenient.predict(&numbers).unwrap(), ["a", "b", "a", "b"]);
+}
+
+#[test]
+fn missing_value_where_no_imputer_covers_the_column() {
+    // The numeric group imputes; the island group does not.
+    let (fitted, x) = penguins_pipeline(OneHotEncoder::params());
+    let mut island: Vec<Option<String>> = x.column("island").unwrap().as_categorical().unwrap().to_vec();
+    island[7] = None;
+    let err = fitted.predict(&replace(&x, "island", Column::Categorical(island))).unwrap_err();
+    assert!(matches!(&err, PipelineError::MissingValue { name, row: 7 } if name == "island"), "{err:?}");
+    message_has(&err, &["\"island\"", "row 7", "no imputer"]);
+    // Missing numbers are fine: an imputer covers them (penguins has NA in the numeric columns).
+    assert_eq!(fitted.predict(&x).unwrap().len(), x.n_rows());
+
+    // Without any imputer, a NaN is caught before the model sees it.
+    let iris = datasets::iris().unwrap().table;
+    let plain =
+        Pipeline::new().classifier("classifier", LogisticRegression::params()).fit(&iris, "species").unwrap();
+    let mut petal = iris.column("petal_width").unwrap().as_numeric().unwrap().to_vec();
+    petal[3] = f64::NAN;
+    let err = plain.predict(&replace(&iris, "petal_width", Column::Numeric(petal))).unwrap_err();
+    assert!(matches!(&err, PipelineError::MissingValue { name, row: 3 } if name == "petal_width"), "{err:?}");
+}
+
+#[test]
+fn infinity_anywhere() {
+    let (fitted, x) = penguins_pipeline(OneHotEncoder::params());
+    let mut bill = x.column("bill_depth_mm").unwrap().as_numeric().unwrap().to_vec();
+    bill[9] = f64::NEG_INFINITY;
+    let err = fitted.predict(&replace(&x, "bill_depth_mm", Column::Numeric(bill))).unwrap_err();
+    assert!(matches!(&err, PipelineError::NonFinite { row: 9, .. }), "{err:?}");
+    message_has(&err, &["\"bill_depth_mm\"", "row 9", "inf"]);
+}
+
+#[test]
+fn unseen_category_when_the_encoder_says_error() {
+    let (fitted, x) = penguins_pipeline(OneHotEncoder::params());
+    let mut island: Vec<Option<String>> = x.column("island").unwrap().as_categorical().unwrap().to_vec();
+    island[2] = Some("Atlantis".into());
+    let err = fitted.predict(&replace(&x, "island", Column::Categorical(island.clone()))).unwrap_err();
+    match &err {
+        PipelineError::Step { step, source: EstimatorError::UnknownCategory { row: 2, .. } } => {
+            assert_eq!(step, "pre.categorical.onehot")
+        }
+        other => panic!("expected UnknownCategory, got {other:?}"),
+    }
+    message_has(&err, &["pre.categorical.onehot", "\"island\"", "row 2", "\"Atlantis\""]);
+    // With handle_unknown = ignore the row is predicted.
+    let (lenient, _) = penguins_pipeline(OneHotEncoder::params().handle_unknown(HandleUnknown::Ignore));
+    assert_eq!(
+        lenient.predict(&replace(&x, "island", Column::Categorical(island))).unwrap().len(),
+        x.n_rows()
+    );
+}
+
+#[test]
+fn zero_rows_is_an_empty_result() {
+    let (fitted, x) = penguins_pipeline(OneHotEncoder::params());
+    let none = x.take_rows(&[]).unwrap();
+    assert!(fitted.predict(&none).unwrap().is_empty());
+    assert_eq!(fitted.predict_proba(&none).unwrap().nrows(), 0);
+}
+
+#[test]
+fn classifier_needs_numbers_and_targets() {
+    let penguins = datasets::penguins().unwrap().table;
+    let err = Pipeline::new()
+        .classifier("clf", LogisticRegression::params())
+        .fit(&penguins, "species")
+        .unwrap_err();
+    assert!(matches!(&err, PipelineError::CategoricalAtClassifier { name } if name == "island"), "{err:?}");
+    let p = Pipeline::new().classifier("clf", LogisticRegression::params());
+    assert!(matches!(p.fit_transformers(&penguins), Err(PipelineError::TargetRequired)));
+    let t =
+        Pipeline::new().transformer("imp", SimpleImputer::params().strategy(ImputeStrategy::MostFrequent));
+    let fitted = t.fit_transformers(&penguins).unwrap();
+    assert!(matches!(fitted.predict(&penguins), Err(PipelineError::NoClassifier)));
+    assert_eq!(fitted.transform(&penguins).unwrap().column("sex").unwrap().n_missing(), 0);
+    let err =
+        Pipeline::new().classifier("clf", LogisticRegression::params()).fit(&penguins, "nope").unwrap_err();
+    assert!(matches!(err, PipelineError::Data(amber_data::DataError::UnknownColumn { .. })), "{err:?}");
+}
+
+#[test]
+fn hyperparameters_by_path() {
+    let mut p = Pipeline::new()
+        .transformer(
+            "pre",
+            ColumnTransformer::new()
+                .group("numeric", Columns::Kind(ColumnKind::Numeric))
+                .step("scaler", StandardScaler::params()),
+        )
+        .classifier("classifier", DecisionTreeClassifier::params());
+    p.set_param("pre.numeric.scaler.with_mean", json!(false)).unwrap();
+    p.set_param("classifier.max_depth", json!(2)).unwrap();
+    p.set_param("classifier.criterion", json!("entropy")).unwrap();
+    p.set_param("classifier.max_features", json!({"count": 2})).unwrap();
+    let Some(StepSpec::Classifier(ClassifierSpec::DecisionTreeClassifier(dt))) = p.step("classifier") else {
+        panic!("classifier step")
+    };
+    assert_eq!((dt.tree.max_depth, dt.tree.criterion), (Some(2), Criterion::Entropy));
+    let iris = datasets::iris().unwrap().table;
+    let fitted = p.fit(&iris, "species").unwrap();
+    let Some(FittedStepRef::Classifier(FittedClassifier::DecisionTreeClassifier(tree))) =
+        fitted.step("classifier")
+    else {
+        panic!("fitted classifier")
+    };
+    assert!(tree.tree.depth() <= 2);
+    let Some(FittedStepRef::Transformer(FittedTransformer::ColumnTransformer(ct))) = fitted.step("pre")
+    else {
+        panic!("fitted column transformer")
+    };
+    let FittedTransformer::StandardScaler(s) = &ct.groups[0].steps[0].model else { panic!("scaler") };
+    assert!(!s.with_mean);
+
+    // LogisticRegression's C keeps scikit-learn's spelling.
+    let mut lr = Pipeline::new().classifier("classifier", LogisticRegression::params());
+    lr.set_param("classifier.C", json!(0.5)).unwrap();
+
+    let before = p.clone();
+    for path in
+        ["classifier.depth", "nope.max_depth", "pre.numeric.nope.with_mean", "pre.numeric", "classifier", ""]
+    {
+        let err = p.set_param(path, json!(1)).unwrap_err();
+        assert!(
+            matches!(&err, PipelineError::UnknownParameter { path: p2, .. } if p2 == path),
+            "{path}: {err:?}"
+        );
+    }
+    let err = p.set_param("classifier.max_depth", json!("deep")).unwrap_err();
+    assert!(matches!(err, PipelineError::WrongParameterType { .. }), "{err:?}");
+    message_has(&err, &["classifier.max_depth", "\"deep\""]);
+    assert_eq!(p, before, "failed set_param leaves the pipeline unchanged");
+    // A well-typed but invalid value is caught by validation at fit.
+    p.set_param("classifier.min_samples_split", json!(1)).unwrap();
+    let err = p.fit(&iris, "species").unwrap_err();
+    assert!(
+        matches!(&err, PipelineError::Step { step, source: EstimatorError::InvalidParameter { .. } } if step == "classifier"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn fitted_pipeline_round_trips_and_validates() {
+    let (fitted, x) = penguins_pipeline(OneHotEncoder::params());
+    fitted.validate().unwrap();
+    let mut bytes = Vec::new();
+    ciborium::into_writer(&fitted, &mut bytes).unwrap();
+    let back: FittedPipeline = ciborium::from_reader(bytes.as_slice()).unwrap();
+    back.validate().unwrap();
+    assert_eq!(back.predict_proba(&x).unwrap(), fitted.predict_proba(&x).unwrap());
+
+    let mut bad = fitted.clone();
+    bad.feature_names_out.pop();
+    assert!(matches!(bad.validate(), Err(PipelineError::InvalidPipeline { .. })));
+    let mut bad = fitted.clone();
+    bad.schema.columns.swap(0, 1);
+    assert!(matches!(bad.validate(), Err(PipelineError::InvalidPipeline { .. })));
+    let mut bad = fitted.clone();
+    bad.labels = Some(amber_data::LabelMap::new(vec!["Adelie".into()]).unwrap());
+    assert!(matches!(bad.validate(), Err(PipelineError::InvalidPipeline { .. })));
+    let mut bad = fitted;
+    if let Some(c) = bad.classifier.as_mut() {
+        if let FittedClassifier::LogisticRegression(m) = &mut c.model {
+            m.intercept.pop();
+        }
+    }
+    assert!(matches!(bad.validate(), Err(PipelineError::Step { .. })));
+}
