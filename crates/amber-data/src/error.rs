@@ -174,6 +174,12 @@ pub enum DataError {
         /// The label.
         label: String,
     },
+    /// A decoded table is inconsistent.
+    #[error("invalid table: {reason}")]
+    InvalidTable {
+        /// What is wrong.
+        reason: String,
+    },
     /// A label map was built from an empty or repeated label list.
     #[error("invalid label map: {reason}")]
     InvalidLabels {

@@ -116,10 +116,37 @@ impl PartialEq for Column {
 /// # Ok::<(), amber_data::DataError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "TableData")]
 pub struct Table {
     names: Vec<String>,
     columns: Vec<Column>,
     n_rows: usize,
+}
+
+/// A table as decoded, before [`Table::new`]'s checks: deserializing a [`Table`] goes through
+/// them, so a decoded table always has unique names and equal column lengths.
+#[derive(Deserialize)]
+struct TableData {
+    names: Vec<String>,
+    columns: Vec<Column>,
+    n_rows: usize,
+}
+
+impl TryFrom<TableData> for Table {
+    type Error = DataError;
+
+    fn try_from(data: TableData) -> Result<Self, DataError> {
+        if data.names.len() != data.columns.len() {
+            return Err(DataError::InvalidTable { reason: "a table needs one name per column".into() });
+        }
+        let table = Table::new(data.names.into_iter().zip(data.columns).collect())?;
+        if table.n_cols() > 0 && table.n_rows != data.n_rows {
+            return Err(DataError::InvalidTable {
+                reason: format!("row count {} but columns of {} rows", data.n_rows, table.n_rows),
+            });
+        }
+        Ok(table)
+    }
 }
 
 impl Table {

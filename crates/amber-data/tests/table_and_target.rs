@@ -154,3 +154,21 @@ fn builtin_datasets_have_the_documented_shape() {
     assert_eq!(y.labels.labels(), ["No", "Yes"]);
     assert!(matches!(datasets::load("mnist"), Err(DataError::UnknownDataset { .. })));
 }
+
+#[test]
+fn deserializing_a_table_rechecks_it() {
+    let good = small().drop_columns(&["y"]).unwrap(); // JSON has no NaN
+
+    let json = serde_json::to_value(&good).unwrap();
+    let back: Table = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(back, good);
+    let mut ragged = json.clone();
+    ragged["columns"][0]["Numeric"] = serde_json::json!([1.0]);
+    assert!(serde_json::from_value::<Table>(ragged).is_err());
+    let mut dup = json.clone();
+    dup["names"][1] = serde_json::json!("x");
+    assert!(serde_json::from_value::<Table>(dup).is_err());
+    let mut rows = json;
+    rows["n_rows"] = serde_json::json!(99);
+    assert!(serde_json::from_value::<Table>(rows).is_err());
+}
