@@ -1,0 +1,65 @@
+//! Models of every kind, small and fast to fit, and scratch directories.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use amber_data::{datasets, ColumnKind, Table};
+use amber_estimators::*;
+use amber_pipeline::{ColumnTransformer, Columns, FittedPipeline, Pipeline};
+use ndarray::Array2;
+
+/// A fresh empty directory under the target dir, unique per test and process.
+pub fn scratch(test: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+pub fn iris_xy() -> (Array2<f64>, Vec<usize>) {
+    let (x, y) = datasets::iris().unwrap().features_and_target().unwrap();
+    (x.to_array2().unwrap(), y.indices)
+}
+
+pub fn iris_features() -> Table {
+    datasets::iris().unwrap().table.drop_columns(&["species"]).unwrap()
+}
+
+pub fn logistic() -> LogisticRegression {
+    let (x, y) = iris_xy();
+    LogisticRegression::params().max_iter(300).fit(x.view(), &y).unwrap()
+}
+
+pub fn tree() -> DecisionTreeClassifier {
+    let (x, y) = iris_xy();
+    DecisionTreeClassifier::params().max_depth(Some(4)).fit(x.view(), &y).unwrap()
+}
+
+pub fn forest(n: usize) -> RandomForestClassifier {
+    let (x, y) = iris_xy();
+    RandomForestClassifier::params().n_estimators(n).random_state(1).fit(x.view(), &y).unwrap()
+}
+
+pub fn svc() -> SVC {
+    let (x, y) = iris_xy();
+    SVC::params().probability(true).fit(x.view(), &y).unwrap()
+}
+
+/// The tutorial lab's shape on penguins: imputers, scaler, one-hot, logistic regression.
+pub fn penguins_pipeline() -> FittedPipeline {
+    let penguins = datasets::penguins().unwrap().table;
+    Pipeline::new()
+        .transformer(
+            "pre",
+            ColumnTransformer::new()
+                .group("numeric", Columns::Kind(ColumnKind::Numeric))
+                .step("imputer", SimpleImputer::params().strategy(ImputeStrategy::Median))
+                .step("scaler", StandardScaler::params())
+                .group("categorical", Columns::Kind(ColumnKind::Categorical))
+                .step("imputer", SimpleImputer::params().strategy(ImputeStrategy::MostFrequent))
+                .step("onehot", OneHotEncoder::params()),
+        )
+        .classifier("classifier", LogisticRegression::params().max_iter(500))
+        .fit(&penguins, "species")
+        .unwrap()
+}

@@ -1,0 +1,284 @@
+//! Files that are damaged, truncated, forged or from the future: each gets its own named error,
+//! never a panic, and no allocation grows past a bound.
+
+mod common;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::path::Path;
+use std::cell::Cell as StdCell;
+use std::sync::atomic::Ordering;
+
+use amber_estimators::*;
+use amber_persistence::*;
+use amber_pipeline::FittedPipeline;
+use common::*;
+use proptest::prelude::*;
+
+/// Records, per thread, the largest single allocation request, to show that lengths read from a
+/// file never become allocations by themselves.
+struct Tracking;
+thread_local!(static LARGEST_HERE: StdCell<usize> = const { StdCell::new(0) });
+fn note(size: usize) {
+    let _ = LARGEST_HERE.try_with(|l| l.set(l.get().max(size)));
+}
+unsafe impl GlobalAlloc for Tracking {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note(layout.size());
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note(new_size);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+/// The per-thread record, as `LARGEST.store(0)` / `LARGEST.load()`.
+struct Largest;
+impl Largest {
+    fn store(&self, v: usize, _: Ordering) {
+        LARGEST_HERE.with(|l| l.set(v));
+    }
+    fn load(&self, _: Ordering) -> usize {
+        LARGEST_HERE.with(StdCell::get)
+    }
+}
+static LARGEST: Largest = Largest;
+#[global_allocator]
+static GLOBAL: Tracking = Tracking;
+
+const P: &str = "model.amber";
+
+fn saved<T: Persist>(obj: &T, level: Option<i32>) -> Vec<u8> {
+    let dir = scratch(&format!("hostile-{}-{level:?}", T::KIND));
+    let path = dir.join(P);
+    save(obj, &path, &SaveOptions { compression: level, sidecar: false, ..SaveOptions::default() }).unwrap();
+    std::fs::read(path).unwrap()
+}
+
+/// The parts of a file: (header bytes, payload bytes).
+fn parts(bytes: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let h = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
+    let header = bytes[16..16 + h].to_vec();
+    let p = u64::from_le_bytes(bytes[16 + h..24 + h].try_into().unwrap()) as usize;
+    (header, bytes[24 + h..24 + h + p].to_vec())
+}
+
+fn cbor<T: serde::Serialize>(v: &T) -> Vec<u8> {
+    let mut out = Vec::new();
+    ciborium::into_writer(v, &mut out).unwrap();
+    out
+}
+
+fn load_lr(bytes: &[u8]) -> Result<(LogisticRegression, Header), PersistError> {
+    load_bytes(bytes, Path::new(P))
+}
+
+#[test]
+fn framing_errors_are_named() {
+    let good = saved(&logistic(), None);
+    load_lr(&good).unwrap();
+
+    let mut bad = good.clone();
+    bad[1] = b'X';
+    assert!(matches!(load_lr(&bad), Err(PersistError::BadMagic { .. })));
+    assert!(matches!(load_lr(b"PK\x03\x04 a zip file"), Err(PersistError::BadMagic { .. })));
+
+    // Every truncation is Truncated (or BadMagic for nothing at all matching), naming the part.
+    for len in 0..good.len() {
+        match load_lr(&good[..len]) {
+            Err(PersistError::Truncated { part, .. }) => assert!(!part.is_empty()),
+            other => panic!("truncated to {len}: {other:?}"),
+        }
+    }
+
+    let mut bad = good.clone();
+    bad.extend_from_slice(b"extra");
+    assert!(matches!(load_lr(&bad), Err(PersistError::TrailingBytes { count: 5, .. })));
+
+    let mut bad = good.clone();
+    bad[8..10].copy_from_slice(&(FORMAT_MAJOR + 1).to_le_bytes());
+    match load_lr(&bad) {
+        Err(e @ PersistError::UnsupportedFormat { .. }) => {
+            let msg = e.to_string();
+            assert!(msg.contains(&format!("{}.0", FORMAT_MAJOR + 1)) && msg.contains(&format!("{FORMAT_MAJOR}.")), "{msg}");
+        }
+        other => panic!("expected UnsupportedFormat, got {other:?}"),
+    }
+
+    let mut bad = good.clone();
+    bad[12..16].copy_from_slice(&(HEADER_CAP as u32 + 1).to_le_bytes());
+    assert!(matches!(load_lr(&bad), Err(PersistError::HeaderTooLarge { .. })));
+
+    // A flipped bit anywhere after the magic and lengths: the checksum catches it.
+    let h = parts(&good).0.len();
+    for i in [16, 16 + h / 2, 16 + h + 8, good.len() - 40, good.len() - 1] {
+        let mut bad = good.clone();
+        bad[i] ^= 0x10;
+        assert!(matches!(load_lr(&bad), Err(PersistError::ChecksumMismatch { .. })), "bit flip at {i}");
+    }
+}
+
+#[test]
+fn forged_files_with_valid_checksums_are_still_checked() {
+    let good = saved(&logistic(), None);
+    let (header_bytes, payload) = parts(&good);
+    let header: Header = ciborium::from_reader(header_bytes.as_slice()).unwrap();
+
+    // Unknown compression.
+    let mut h = header.clone();
+    h.compression = Compression { method: "lz4".into(), level: 1 };
+    let err = load_lr(&format::encode(&cbor(&h), &payload)).unwrap_err();
+    assert!(matches!(&err, PersistError::UnknownCompression { name, .. } if name == "lz4"), "{err:?}");
+
+    // An impossible model: coefficient rows that do not fit the classes.
+    let mut model = logistic();
+    model.intercept.pop();
+    let forged = cbor(&model);
+    let mut h = header.clone();
+    h.payload_size = forged.len() as u64;
+    let err = load_lr(&format::encode(&cbor(&h), &forged)).unwrap_err();
+    assert!(matches!(err, PersistError::InvalidModel { .. }), "{err:?}");
+
+    // A tree with a cycle.
+    let t = saved(&tree(), None);
+    let (th, _) = parts(&t);
+    let th: Header = ciborium::from_reader(th.as_slice()).unwrap();
+    let mut cyclic = tree();
+    let i = (0..cyclic.tree.n_nodes()).find(|&i| cyclic.tree.left[i] != 0).unwrap();
+    cyclic.tree.right[i] = 0;
+    let forged = cbor(&cyclic);
+    let mut h = th.clone();
+    h.payload_size = forged.len() as u64;
+    let err = load_bytes::<DecisionTreeClassifier>(&format::encode(&cbor(&h), &forged), Path::new(P)).unwrap_err();
+    assert!(matches!(err, PersistError::InvalidModel { .. }), "{err:?}");
+
+    // A valid model that is not the one whose predictions were stored: verification names the row.
+    let other = LogisticRegression::params().c(0.01).fit(iris_xy().0.view(), &iris_xy().1).unwrap();
+    let forged = cbor(&other);
+    let mut h = header.clone();
+    h.payload_size = forged.len() as u64;
+    match load_lr(&format::encode(&cbor(&h), &forged)) {
+        Err(e @ PersistError::VerificationFailed { row: 0, .. }) => assert!(e.to_string().contains("sample row 0"), "{e}"),
+        other => panic!("expected VerificationFailed, got {other:?}"),
+    }
+    // Stored outputs changed at row 2 only: the first differing row is 2.
+    let mut h = header.clone();
+    let v = h.verification.as_mut().unwrap();
+    v.output[2][0] = Cell::Number(-1.0);
+    let err = load_lr(&format::encode(&cbor(&h), &payload)).unwrap_err();
+    assert!(matches!(err, PersistError::VerificationFailed { row: 2, .. }), "{err:?}");
+
+    // Payload size that lies.
+    let mut h = header.clone();
+    h.payload_size += 1;
+    assert!(matches!(load_lr(&format::encode(&cbor(&h), &payload)), Err(PersistError::Decode { part: "payload", .. })));
+
+    // Garbage where the header should be.
+    assert!(matches!(load_lr(&format::encode(b"\xff\x00garbage", &payload)), Err(PersistError::Decode { part: "header", .. })));
+}
+
+#[test]
+fn zstd_bomb_stops_at_the_declared_size() {
+    let good = saved(&logistic(), Some(3));
+    let (header_bytes, _) = parts(&good);
+    let mut header: Header = ciborium::from_reader(header_bytes.as_slice()).unwrap();
+    // 256 MiB of zeros compresses to a few KiB; the header claims 1 KiB.
+    let bomb = zstd::bulk::compress(&vec![0u8; 256 << 20], 19).unwrap();
+    header.payload_size = 1024;
+    LARGEST.store(0, Ordering::Relaxed);
+    let err = load_lr(&format::encode(&cbor(&header), &bomb)).unwrap_err();
+    assert!(matches!(err, PersistError::Decode { part: "payload", .. }), "{err:?}");
+    assert!(LARGEST.load(Ordering::Relaxed) < 16 << 20, "allocated {} bytes", LARGEST.load(Ordering::Relaxed));
+    // A declared size over the cap is refused before decompressing.
+    header.payload_size = PAYLOAD_CAP + 1;
+    assert!(matches!(load_lr(&format::encode(&cbor(&header), &bomb)), Err(PersistError::Decode { .. })));
+}
+
+/// A mutation of a real file.
+#[derive(Debug, Clone)]
+enum Mutation {
+    Truncate(usize),
+    FlipBit(usize, u8),
+    SetByte(usize, u8),
+    /// Overwrite 8 bytes with a little-endian length (lengths are where allocations come from).
+    Length(usize, u64),
+    /// Mutate the header or payload, then fix the checksum so decoding itself is exercised.
+    Reframe { in_header: bool, at: usize, byte: u8, truncate: Option<usize> },
+}
+
+fn apply(bytes: &[u8], m: &Mutation) -> Vec<u8> {
+    let n = bytes.len();
+    let mut b = bytes.to_vec();
+    match *m {
+        Mutation::Truncate(len) => b.truncate(len % (n + 1)),
+        Mutation::FlipBit(i, bit) => b[i % n] ^= 1 << (bit % 8),
+        Mutation::SetByte(i, v) => b[i % n] = v,
+        Mutation::Length(i, v) => {
+            let i = i % (n - 8);
+            b[i..i + 8].copy_from_slice(&v.to_le_bytes());
+        }
+        Mutation::Reframe { in_header, at, byte, truncate } => {
+            let (mut h, mut p) = parts(bytes);
+            let part = if in_header { &mut h } else { &mut p };
+            if !part.is_empty() {
+                let i = at % part.len();
+                part[i] = byte;
+            }
+            if let Some(t) = truncate {
+                part.truncate(t % (part.len() + 1));
+            }
+            b = format::encode(&h, &p);
+        }
+    }
+    b
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        any::<usize>().prop_map(Mutation::Truncate),
+        (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Mutation::FlipBit(i, b)),
+        (any::<usize>(), any::<u8>()).prop_map(|(i, v)| Mutation::SetByte(i, v)),
+        (any::<usize>(), prop_oneof![Just(u64::MAX), Just(1 << 40), 0u64..100_000]).prop_map(|(i, v)| Mutation::Length(i, v)),
+        (any::<bool>(), any::<usize>(), any::<u8>(), proptest::option::of(any::<usize>()))
+            .prop_map(|(in_header, at, byte, truncate)| Mutation::Reframe { in_header, at, byte, truncate }),
+    ]
+}
+
+/// Loading a mutated file: Ok with a model that validates and reproduces its sample, or a named
+/// error. Never a panic; no single allocation larger than the bound.
+fn check<T: Persist>(bytes: &[u8]) -> Result<(), TestCaseError> {
+    LARGEST.store(0, Ordering::Relaxed);
+    let result = std::panic::catch_unwind(|| load_bytes::<T>(bytes, Path::new(P)).map(|(obj, _)| obj.check()));
+    let largest = LARGEST.load(Ordering::Relaxed);
+    prop_assert!(result.is_ok(), "load panicked");
+    if let Ok(Ok(checked)) = result {
+        prop_assert!(checked.is_ok(), "a loaded model failed validation");
+    }
+    prop_assert!(largest <= 16 << 20, "an allocation of {largest} bytes");
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 4_000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn mutated_logistic_files(m in mutation(), compressed: bool) {
+        thread_local!(static BASES: [Vec<u8>; 2] = [saved(&logistic(), None), saved(&logistic(), Some(3))]);
+        BASES.with(|b| check::<LogisticRegression>(&apply(&b[usize::from(compressed)], &m)))?;
+    }
+
+    #[test]
+    fn mutated_tree_files(m in mutation()) {
+        thread_local!(static BASE: Vec<u8> = saved(&tree(), None));
+        BASE.with(|base| check::<DecisionTreeClassifier>(&apply(base, &m)))?;
+    }
+
+    #[test]
+    fn mutated_pipeline_files(m in mutation()) {
+        thread_local!(static BASE: Vec<u8> = saved(&penguins_pipeline(), Some(1)));
+        BASE.with(|base| check::<FittedPipeline>(&apply(base, &m)))?;
+    }
+}
