@@ -186,8 +186,10 @@ fn zstd_bomb_stops_at_the_declared_size() {
     let (header_bytes, _) = parts(&good);
     let mut header: Header = ciborium::from_reader(header_bytes.as_slice()).unwrap();
     // 256 MiB of zeros compresses to a few KiB; the header claims 1 KiB.
+    LARGEST.store(0, Ordering::Relaxed);
     let bomb = zstd::bulk::compress(&vec![0u8; 256 << 20], 19).unwrap();
     header.payload_size = 1024;
+    assert!(LARGEST.load(Ordering::Relaxed) >= 256 << 20, "the tracker saw the 256 MiB buffer");
     LARGEST.store(0, Ordering::Relaxed);
     let err = load_lr(&format::encode(&cbor(&header), &bomb)).unwrap_err();
     assert!(matches!(err, PersistError::Decode { part: "payload", .. }), "{err:?}");
