@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod golden;
 mod train_iris;
 
 #[derive(Parser)]
@@ -17,11 +18,14 @@ struct Cli {
 enum Task {
     /// Load iris, split it as scikit-learn does, and (once training lands) train, pick, save and verify a model.
     TrainIris(train_iris::Args),
+    /// Write one model file of every kind into tests/fixtures/format-v<version>/ (run when the format changes).
+    Golden,
 }
 
 fn main() -> ExitCode {
     let result = match Cli::parse().task {
         Task::TrainIris(args) => train_iris::run(&args),
+        Task::Golden => golden::run(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

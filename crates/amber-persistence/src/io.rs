@@ -370,12 +370,25 @@ fn show(row: Option<&Vec<Cell>>) -> String {
     }
 }
 
+/// Verification's notion of equal: labels exactly; numbers to 1e-12 relative (so a last-ulp
+/// difference in `exp` between two C libraries does not fail a file), NaN equal to NaN.
+fn rows_match(a: Option<&Vec<Cell>>, b: Option<&Vec<Cell>>) -> bool {
+    let (Some(a), Some(b)) = (a, b) else { return false };
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| match (x, y) {
+            (Cell::Number(x), Cell::Number(y)) => {
+                (x.is_nan() && y.is_nan()) || x == y || (x - y).abs() <= 1e-12 * x.abs().max(y.abs()).max(1.0)
+            }
+            _ => x == y,
+        })
+}
+
 fn check_sample<T: Persist>(obj: &T, v: &Verification, path: &Path) -> Result<(), PersistError> {
     let found = obj
         .outputs(&v.input)
         .map_err(|reason| PersistError::VerificationError { file: path.to_path_buf(), reason })?;
     let rows = found.len().max(v.output.len());
-    match (0..rows).find(|&r| found.get(r) != v.output.get(r)) {
+    match (0..rows).find(|&r| !rows_match(found.get(r), v.output.get(r))) {
         None => Ok(()),
         Some(row) => Err(PersistError::VerificationFailed {
             file: path.to_path_buf(),

@@ -4,8 +4,8 @@
 mod common;
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::path::Path;
 use std::cell::Cell as StdCell;
+use std::path::Path;
 use std::sync::atomic::Ordering;
 
 use amber_estimators::*;
@@ -103,7 +103,10 @@ fn framing_errors_are_named() {
     match load_lr(&bad) {
         Err(e @ PersistError::UnsupportedFormat { .. }) => {
             let msg = e.to_string();
-            assert!(msg.contains(&format!("{}.0", FORMAT_MAJOR + 1)) && msg.contains(&format!("{FORMAT_MAJOR}.")), "{msg}");
+            assert!(
+                msg.contains(&format!("{}.0", FORMAT_MAJOR + 1)) && msg.contains(&format!("{FORMAT_MAJOR}.")),
+                "{msg}"
+            );
         }
         other => panic!("expected UnsupportedFormat, got {other:?}"),
     }
@@ -152,7 +155,8 @@ fn forged_files_with_valid_checksums_are_still_checked() {
     let forged = cbor(&cyclic);
     let mut h = th.clone();
     h.payload_size = forged.len() as u64;
-    let err = load_bytes::<DecisionTreeClassifier>(&format::encode(&cbor(&h), &forged), Path::new(P)).unwrap_err();
+    let err =
+        load_bytes::<DecisionTreeClassifier>(&format::encode(&cbor(&h), &forged), Path::new(P)).unwrap_err();
     assert!(matches!(err, PersistError::InvalidModel { .. }), "{err:?}");
 
     // A valid model that is not the one whose predictions were stored: verification names the row.
@@ -161,7 +165,9 @@ fn forged_files_with_valid_checksums_are_still_checked() {
     let mut h = header.clone();
     h.payload_size = forged.len() as u64;
     match load_lr(&format::encode(&cbor(&h), &forged)) {
-        Err(e @ PersistError::VerificationFailed { row: 0, .. }) => assert!(e.to_string().contains("sample row 0"), "{e}"),
+        Err(e @ PersistError::VerificationFailed { row: 0, .. }) => {
+            assert!(e.to_string().contains("sample row 0"), "{e}")
+        }
         other => panic!("expected VerificationFailed, got {other:?}"),
     }
     // Stored outputs changed at row 2 only: the first differing row is 2.
@@ -174,10 +180,16 @@ fn forged_files_with_valid_checksums_are_still_checked() {
     // Payload size that lies.
     let mut h = header.clone();
     h.payload_size += 1;
-    assert!(matches!(load_lr(&format::encode(&cbor(&h), &payload)), Err(PersistError::Decode { part: "payload", .. })));
+    assert!(matches!(
+        load_lr(&format::encode(&cbor(&h), &payload)),
+        Err(PersistError::Decode { part: "payload", .. })
+    ));
 
     // Garbage where the header should be.
-    assert!(matches!(load_lr(&format::encode(b"\xff\x00garbage", &payload)), Err(PersistError::Decode { part: "header", .. })));
+    assert!(matches!(
+        load_lr(&format::encode(b"\xff\x00garbage", &payload)),
+        Err(PersistError::Decode { part: "header", .. })
+    ));
 }
 
 #[test]
@@ -193,7 +205,11 @@ fn zstd_bomb_stops_at_the_declared_size() {
     LARGEST.store(0, Ordering::Relaxed);
     let err = load_lr(&format::encode(&cbor(&header), &bomb)).unwrap_err();
     assert!(matches!(err, PersistError::Decode { part: "payload", .. }), "{err:?}");
-    assert!(LARGEST.load(Ordering::Relaxed) < 16 << 20, "allocated {} bytes", LARGEST.load(Ordering::Relaxed));
+    assert!(
+        LARGEST.load(Ordering::Relaxed) < 16 << 20,
+        "allocated {} bytes",
+        LARGEST.load(Ordering::Relaxed)
+    );
     // A declared size over the cap is refused before decompressing.
     header.payload_size = PAYLOAD_CAP + 1;
     assert!(matches!(load_lr(&format::encode(&cbor(&header), &bomb)), Err(PersistError::Decode { .. })));
@@ -208,7 +224,12 @@ enum Mutation {
     /// Overwrite 8 bytes with a little-endian length (lengths are where allocations come from).
     Length(usize, u64),
     /// Mutate the header or payload, then fix the checksum so decoding itself is exercised.
-    Reframe { in_header: bool, at: usize, byte: u8, truncate: Option<usize> },
+    Reframe {
+        in_header: bool,
+        at: usize,
+        byte: u8,
+        truncate: Option<usize>,
+    },
 }
 
 fn apply(bytes: &[u8], m: &Mutation) -> Vec<u8> {
@@ -243,7 +264,8 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         any::<usize>().prop_map(Mutation::Truncate),
         (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Mutation::FlipBit(i, b)),
         (any::<usize>(), any::<u8>()).prop_map(|(i, v)| Mutation::SetByte(i, v)),
-        (any::<usize>(), prop_oneof![Just(u64::MAX), Just(1 << 40), 0u64..100_000]).prop_map(|(i, v)| Mutation::Length(i, v)),
+        (any::<usize>(), prop_oneof![Just(u64::MAX), Just(1 << 40), 0u64..100_000])
+            .prop_map(|(i, v)| Mutation::Length(i, v)),
         (any::<bool>(), any::<usize>(), any::<u8>(), proptest::option::of(any::<usize>()))
             .prop_map(|(in_header, at, byte, truncate)| Mutation::Reframe { in_header, at, byte, truncate }),
     ]
@@ -253,7 +275,8 @@ fn mutation() -> impl Strategy<Value = Mutation> {
 /// error. Never a panic; no single allocation larger than the bound.
 fn check<T: Persist>(bytes: &[u8]) -> Result<(), TestCaseError> {
     LARGEST.store(0, Ordering::Relaxed);
-    let result = std::panic::catch_unwind(|| load_bytes::<T>(bytes, Path::new(P)).map(|(obj, _)| obj.check()));
+    let result =
+        std::panic::catch_unwind(|| load_bytes::<T>(bytes, Path::new(P)).map(|(obj, _)| obj.check()));
     let largest = LARGEST.load(Ordering::Relaxed);
     prop_assert!(result.is_ok(), "load panicked");
     if let Ok(Ok(checked)) = result {

@@ -50,7 +50,9 @@ fn child() {
             let registry = Registry::open(&dir).unwrap();
             let model = &models()[0];
             for _ in 0..5 {
-                registry.register("iris", model, &SaveOptions { sidecar: false, ..SaveOptions::default() }).unwrap();
+                registry
+                    .register("iris", model, &SaveOptions { sidecar: false, ..SaveOptions::default() })
+                    .unwrap();
             }
         }
         other => panic!("unknown role {other}"),

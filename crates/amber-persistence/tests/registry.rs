@@ -23,7 +23,10 @@ fn versioned_names_never_overwrite() {
     assert!(stamp.ends_with('Z') && stamp.as_bytes()[8] == b'T', "{stamp}");
     assert!(a.exists() && b.exists() && c.exists());
     for bad in ["", "a b", "../x", "x.y"] {
-        assert!(matches!(save_versioned(&dir, bad, &tree, &SaveOptions::default()), Err(PersistError::Registry { .. })));
+        assert!(matches!(
+            save_versioned(&dir, bad, &tree, &SaveOptions::default()),
+            Err(PersistError::Registry { .. })
+        ));
     }
 }
 
@@ -33,8 +36,10 @@ fn registry_lists_versions_and_promotes_only_better_models() {
     let (x, y) = iris_xy();
     let shallow = DecisionTreeClassifier::params().max_depth(Some(1)).fit(x.view(), &y).unwrap();
     let v1 = registry.register("iris", &tree(), &SaveOptions::default().metric("cv_accuracy", 0.95)).unwrap();
-    let v2 = registry.register("iris", &shallow, &SaveOptions::default().metric("cv_accuracy", 0.66)).unwrap();
-    let v3 = registry.register("iris", &logistic(), &SaveOptions::default().metric("cv_accuracy", 0.97)).unwrap();
+    let v2 =
+        registry.register("iris", &shallow, &SaveOptions::default().metric("cv_accuracy", 0.66)).unwrap();
+    let v3 =
+        registry.register("iris", &logistic(), &SaveOptions::default().metric("cv_accuracy", 0.97)).unwrap();
     assert_eq!((v1.version, v2.version, v3.version), (1, 2, 3));
     assert_eq!(registry.models().unwrap(), ["iris"]);
     let listed = registry.versions("iris").unwrap();
@@ -47,8 +52,15 @@ fn registry_lists_versions_and_promotes_only_better_models() {
     assert!(registry.promote_if_better("iris", "champion", 1, "cv_accuracy").unwrap());
     let err = registry.promote_if_better("iris", "champion", 2, "cv_accuracy").unwrap_err();
     let msg = err.to_string();
-    assert!(matches!(err, PersistError::Registry { .. }) && msg.contains("0.66") && msg.contains("0.95"), "{msg}");
-    assert_eq!(registry.alias("iris", "champion").unwrap().unwrap().version, 1, "a worse model does not move it");
+    assert!(
+        matches!(err, PersistError::Registry { .. }) && msg.contains("0.66") && msg.contains("0.95"),
+        "{msg}"
+    );
+    assert_eq!(
+        registry.alias("iris", "champion").unwrap().unwrap().version,
+        1,
+        "a worse model does not move it"
+    );
     assert!(registry.promote_if_better("iris", "champion", 3, "cv_accuracy").unwrap());
     assert!(!registry.promote_if_better("iris", "champion", 3, "cv_accuracy").unwrap(), "already there");
     let champion = registry.alias("iris", "champion").unwrap().unwrap();
@@ -60,5 +72,8 @@ fn registry_lists_versions_and_promotes_only_better_models() {
     registry.set_alias("iris", "champion", 2).unwrap();
     assert_eq!(registry.alias("iris", "champion").unwrap().unwrap().version, 2);
     assert!(matches!(registry.set_alias("iris", "champion", 9), Err(PersistError::Registry { .. })));
-    assert!(matches!(registry.promote_if_better("iris", "champion", 1, "f1"), Err(PersistError::Registry { .. })));
+    assert!(matches!(
+        registry.promote_if_better("iris", "champion", 1, "f1"),
+        Err(PersistError::Registry { .. })
+    ));
 }

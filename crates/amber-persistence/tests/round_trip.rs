@@ -20,7 +20,8 @@ fn round_trip<T: Persist + PartialEq + std::fmt::Debug>(dir: &std::path::Path, o
     let mut last = None;
     for level in [None, Some(3)] {
         let path = dir.join(format!("{}-{level:?}.amber", T::KIND));
-        let options = SaveOptions { compression: level, ..SaveOptions::default() }.metric("m", 0.5).tag("k", "v");
+        let options =
+            SaveOptions { compression: level, ..SaveOptions::default() }.metric("m", 0.5).tag("k", "v");
         let written = save(obj, &path, &options).unwrap();
         let (back, header): (T, Header) = load_with_header(&path).unwrap();
         assert_eq!(&back, obj, "{}: loaded object equals the saved one", T::KIND);
@@ -28,11 +29,16 @@ fn round_trip<T: Persist + PartialEq + std::fmt::Debug>(dir: &std::path::Path, o
         assert_eq!(header, written);
         assert_eq!(header.kind, T::KIND);
         assert_eq!(header.compression, level.map_or_else(Compression::none, Compression::zstd));
-        assert!(header.verification.as_ref().is_some_and(|v| !v.output.is_empty()), "{}: has a sample", T::KIND);
+        assert!(
+            header.verification.as_ref().is_some_and(|v| !v.output.is_empty()),
+            "{}: has a sample",
+            T::KIND
+        );
         assert_eq!(verify(&path).unwrap(), header, "{}: verify by kind", T::KIND);
         assert_eq!(inspect(&path).unwrap(), header);
         // The sidecar is the header in JSON.
-        let sidecar: serde_json::Value = serde_json::from_slice(&std::fs::read(sidecar_path(&path)).unwrap()).unwrap();
+        let sidecar: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(sidecar_path(&path)).unwrap()).unwrap();
         assert_eq!(sidecar["kind"], T::KIND);
         assert_eq!(sidecar["metrics"]["m"], 0.5);
         last = Some(header);
@@ -53,7 +59,10 @@ fn every_kind_round_trips() {
     round_trip(&dir, &MinMaxScaler::params().fit(&iris).unwrap());
     let penguins = datasets::penguins().unwrap().table;
     round_trip(&dir, &SimpleImputer::params().strategy(ImputeStrategy::MostFrequent).fit(&penguins).unwrap());
-    round_trip(&dir, &OneHotEncoder::params().fit(&penguins.select(&["island", "species"]).unwrap()).unwrap());
+    round_trip(
+        &dir,
+        &OneHotEncoder::params().fit(&penguins.select(&["island", "species"]).unwrap()).unwrap(),
+    );
     let header = round_trip(&dir, &penguins_pipeline());
     assert_eq!(header.labels.as_deref().unwrap(), ["Adelie", "Chinstrap", "Gentoo"]);
     assert!(header.schema.is_some_and(|s| s.columns.iter().any(|c| c.name == "island")));
@@ -122,6 +131,9 @@ fn save_creates_directories_and_refuses_invalid_models() {
     assert!(path.exists());
     let mut bad = logistic();
     bad.intercept.clear();
-    assert!(matches!(save(&bad, dir.join("bad.amber"), &SaveOptions::default()), Err(PersistError::InvalidModel { .. })));
+    assert!(matches!(
+        save(&bad, dir.join("bad.amber"), &SaveOptions::default()),
+        Err(PersistError::InvalidModel { .. })
+    ));
     assert!(!dir.join("bad.amber").exists());
 }

@@ -60,6 +60,12 @@ macro_rules! classifier_set {
             fn from(p: $params) -> Self {
                 ClassifierSpec::$variant(p)
             }
+        }
+
+        impl From<$model> for FittedClassifier {
+            fn from(m: $model) -> Self {
+                FittedClassifier::$variant(m)
+            }
         })*
 
         impl ClassifierSpec {

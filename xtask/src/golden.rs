@@ -1,0 +1,62 @@
+//! `cargo xtask golden`: writes one small model file of every kind into
+//! `tests/fixtures/format-v<major>.<minor>/`. Run it (and commit the files) whenever the format
+//! version changes; the test `golden_files` loads every file ever committed.
+
+use std::error::Error;
+use std::path::{Path, PathBuf};
+
+use amber_data::{datasets, ColumnKind};
+use amber_estimators::*;
+use amber_persistence::{save, Persist, SaveOptions, FORMAT_MAJOR, FORMAT_MINOR};
+use amber_pipeline::{ColumnTransformer, Columns, FittedClassifier, Pipeline};
+
+fn write<T: Persist>(dir: &Path, obj: &T, options: &SaveOptions) -> Result<(), Box<dyn Error>> {
+    let path = dir.join(format!("{}.amber", T::KIND));
+    save(obj, &path, &SaveOptions { sidecar: false, ..options.clone() }.description("golden file"))?;
+    println!("wrote {}", path.display());
+    Ok(())
+}
+
+pub fn run() -> Result<(), Box<dyn Error>> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(format!("format-v{FORMAT_MAJOR}.{FORMAT_MINOR}"));
+    std::fs::create_dir_all(&dir)?;
+    let iris = datasets::iris()?;
+    let (x, y) = iris.features_and_target()?;
+    let m = x.to_array2()?;
+    let plain = SaveOptions::default().dataset("iris", &iris.table);
+    let zstd = plain.clone().compress(3);
+    write(&dir, &LogisticRegression::params().max_iter(300).fit(m.view(), &y.indices)?, &plain)?;
+    write(&dir, &DecisionTreeClassifier::params().max_depth(Some(3)).fit(m.view(), &y.indices)?, &plain)?;
+    write(&dir, &RandomForestClassifier::params().n_estimators(5).fit(m.view(), &y.indices)?, &zstd)?;
+    write(&dir, &SVC::params().probability(true).fit(m.view(), &y.indices)?, &plain)?;
+    write(
+        &dir,
+        &FittedClassifier::LogisticRegression(
+            LogisticRegression::params().max_iter(300).fit(m.view(), &y.indices)?,
+        ),
+        &plain,
+    )?;
+    write(&dir, &StandardScaler::params().fit(&x)?, &plain)?;
+    write(&dir, &MinMaxScaler::params().fit(&x)?, &plain)?;
+    let penguins = datasets::penguins()?.table;
+    let p = SaveOptions::default().dataset("penguins", &penguins);
+    write(&dir, &SimpleImputer::params().strategy(ImputeStrategy::MostFrequent).fit(&penguins)?, &p)?;
+    write(&dir, &OneHotEncoder::params().fit(&penguins.select(&["island", "species"])?)?, &p)?;
+    let pipeline = Pipeline::new()
+        .transformer(
+            "pre",
+            ColumnTransformer::new()
+                .group("numeric", Columns::Kind(ColumnKind::Numeric))
+                .step("imputer", SimpleImputer::params().strategy(ImputeStrategy::Median))
+                .step("scaler", StandardScaler::params())
+                .group("categorical", Columns::Kind(ColumnKind::Categorical))
+                .step("imputer", SimpleImputer::params().strategy(ImputeStrategy::MostFrequent))
+                .step("onehot", OneHotEncoder::params()),
+        )
+        .classifier("classifier", LogisticRegression::params().max_iter(500));
+    let fitted = pipeline.fit(&penguins, "species")?;
+    write(&dir, &fitted, &p.clone().hyperparameters(&pipeline).compress(3))?;
+    Ok(())
+}
