@@ -253,39 +253,37 @@ fn read(path: &Path) -> Result<Vec<u8>, PersistError> {
     std::fs::read(path).map_err(io_error(path, "read"))
 }
 
-/// Decodes a header from the checked frame.
-fn header_of(bytes: &[u8], path: &Path) -> Result<(Header, Vec<u8>), PersistError> {
-    let frame = format::decode(bytes, path)?;
-    let header: Header = ciborium::from_reader(frame.header).map_err(|e| PersistError::Decode {
+/// The header of a checked frame.
+fn decode_header(frame: &format::Frame<'_>, path: &Path) -> Result<Header, PersistError> {
+    ciborium::from_reader(frame.header).map_err(|e| PersistError::Decode {
         file: path.to_path_buf(),
         part: "header",
         message: e.to_string(),
-    })?;
+    })
+}
+
+/// The payload of a checked frame, decompressed as the header says, and exactly as long as it says.
+fn decode_payload(frame: &format::Frame<'_>, header: &Header, path: &Path) -> Result<Vec<u8>, PersistError> {
+    let too_big =
+        |message: String| PersistError::Decode { file: path.to_path_buf(), part: "payload", message };
+    if header.payload_size > PAYLOAD_CAP {
+        return Err(too_big(format!(
+            "declared size {} is over the {PAYLOAD_CAP}-byte cap",
+            header.payload_size
+        )));
+    }
     let payload = match header.compression.method.as_str() {
         "none" => frame.payload.to_vec(),
         "zstd" => {
-            if header.payload_size > PAYLOAD_CAP {
-                return Err(PersistError::Decode {
-                    file: path.to_path_buf(),
-                    part: "payload",
-                    message: format!(
-                        "declared size {} is over the {PAYLOAD_CAP}-byte cap",
-                        header.payload_size
-                    ),
-                });
-            }
             let decoder = zstd::stream::read::Decoder::with_buffer(frame.payload)
                 .map_err(io_error(path, "decompress"))?;
             let mut out = Vec::new();
             // Never more than the declared size (plus one byte to notice a lie): a decompression
             // bomb stops here.
-            decoder.take(header.payload_size + 1).read_to_end(&mut out).map_err(|e| {
-                PersistError::Decode {
-                    file: path.to_path_buf(),
-                    part: "payload",
-                    message: format!("zstd: {e}"),
-                }
-            })?;
+            decoder
+                .take(header.payload_size + 1)
+                .read_to_end(&mut out)
+                .map_err(|e| too_big(format!("zstd: {e}")))?;
             out
         }
         other => {
@@ -296,25 +294,24 @@ fn header_of(bytes: &[u8], path: &Path) -> Result<(Header, Vec<u8>), PersistErro
         }
     };
     if payload.len() as u64 != header.payload_size {
-        return Err(PersistError::Decode {
-            file: path.to_path_buf(),
-            part: "payload",
-            message: format!("{} bytes, but the header declares {}", payload.len(), header.payload_size),
-        });
+        return Err(too_big(format!(
+            "{} bytes, but the header declares {}",
+            payload.len(),
+            header.payload_size
+        )));
     }
-    Ok((header, payload))
+    Ok(payload)
 }
 
 /// Reads only the header (after checking the file's framing and checksum).
 pub fn inspect(path: impl AsRef<Path>) -> Result<Header, PersistError> {
     let path = path.as_ref();
-    let bytes = read(path)?;
-    let frame = format::decode(&bytes, path)?;
-    ciborium::from_reader(frame.header).map_err(|e| PersistError::Decode {
-        file: path.to_path_buf(),
-        part: "header",
-        message: e.to_string(),
-    })
+    inspect_bytes(&read(path)?, path)
+}
+
+/// [`inspect`] on bytes in memory; `path` is only used in errors.
+pub fn inspect_bytes(bytes: &[u8], path: &Path) -> Result<Header, PersistError> {
+    decode_header(&format::decode(bytes, path)?, path)
 }
 
 /// Loads an object of type `T` from `path`: checks framing and checksum, that the file holds a
@@ -333,7 +330,8 @@ pub fn load_with_header<T: Persist>(path: impl AsRef<Path>) -> Result<(T, Header
 
 /// [`load`] from bytes in memory; `path` is only used in errors.
 pub fn load_bytes<T: Persist>(bytes: &[u8], path: &Path) -> Result<(T, Header), PersistError> {
-    let (header, payload) = header_of(bytes, path)?;
+    let frame = format::decode(bytes, path)?;
+    let header = decode_header(&frame, path)?;
     if header.kind != T::KIND {
         return Err(PersistError::WrongKind {
             file: path.to_path_buf(),
@@ -341,6 +339,7 @@ pub fn load_bytes<T: Persist>(bytes: &[u8], path: &Path) -> Result<(T, Header), 
             found: header.kind,
         });
     }
+    let payload = decode_payload(&frame, &header, path)?;
     let obj: T = ciborium::from_reader(payload.as_slice()).map_err(|e| PersistError::Decode {
         file: path.to_path_buf(),
         part: "payload",
@@ -408,7 +407,7 @@ pub fn verify(path: impl AsRef<Path>) -> Result<Header, PersistError> {
     use amber_estimators::*;
     let path = path.as_ref();
     let bytes = read(path)?;
-    let kind = inspect(path)?.kind;
+    let kind = inspect_bytes(&bytes, path)?.kind;
     macro_rules! by_kind {
         ($($t:ty),*) => {
             $(if kind == <$t as Persist>::KIND {

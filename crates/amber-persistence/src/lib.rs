@@ -37,8 +37,8 @@ pub use error::PersistError;
 pub use format::{FORMAT_MAJOR, FORMAT_MINOR, HEADER_CAP, MAGIC};
 pub use header::{Cell, Compression, DatasetInfo, Header, Verification, Versions};
 pub use io::{
-    current_versions, inspect, load, load_bytes, load_with_header, save, sidecar_path, verify, write_atomic,
-    SaveOptions, PAYLOAD_CAP,
+    current_versions, inspect, inspect_bytes, load, load_bytes, load_with_header, save, sidecar_path, verify,
+    write_atomic, SaveOptions, PAYLOAD_CAP,
 };
 pub use persist::Persist;
 pub use registry::{save_versioned, ModelVersion, Registry};
