@@ -4,6 +4,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod alloc;
+mod bench;
 mod golden;
 mod train_iris;
 
@@ -18,6 +20,8 @@ struct Cli {
 enum Task {
     /// Load iris, split it as scikit-learn does, and (once training lands) train, pick, save and verify a model.
     TrainIris(train_iris::Args),
+    /// Benchmarks (`persistence`), in a release build, beside scikit-learn when Python is present.
+    Bench(bench::Args),
     /// Write one model file of every kind into tests/fixtures/format-v<version>/ (run when the format changes).
     Golden,
 }
@@ -26,6 +30,7 @@ fn main() -> ExitCode {
     let result = match Cli::parse().task {
         Task::TrainIris(args) => train_iris::run(&args),
         Task::Golden => golden::run(),
+        Task::Bench(args) => bench::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -7,6 +7,8 @@ use std::path::Path;
 
 use crate::csv::CsvOptions;
 use crate::error::DataError;
+use crate::random::RandomState;
+use crate::table::Column;
 use crate::table::{ColumnKind, Table};
 use crate::target::Target;
 
@@ -88,4 +90,41 @@ pub fn load(name: &str) -> Result<Dataset, DataError> {
         "telco_churn" => telco_churn(),
         _ => Err(DataError::UnknownDataset { name: name.to_string() }),
     }
+}
+
+/// A seeded synthetic classification table for benchmarks: `n_classes` overlapping Gaussian
+/// classes in `n_features` dimensions (class centres uniform in [-1, 1], unit noise), columns `x0…`
+/// and target `label` (`class0`, `class1`, …). The same arguments always give the same table.
+///
+/// ```
+/// let t = amber_data::datasets::synthetic(1000, 20, 3, 7)?;
+/// assert_eq!((t.table.n_rows(), t.table.n_cols()), (1000, 21));
+/// assert_eq!(t.table, amber_data::datasets::synthetic(1000, 20, 3, 7)?.table);
+/// # Ok::<(), amber_data::DataError>(())
+/// ```
+pub fn synthetic(
+    n_rows: usize,
+    n_features: usize,
+    n_classes: usize,
+    seed: u32,
+) -> Result<Dataset, DataError> {
+    let mut rng = RandomState::new(seed);
+    let n_classes = n_classes.max(1);
+    let centres: Vec<Vec<f64>> =
+        (0..n_classes).map(|_| (0..n_features).map(|_| 2.0 * rng.random_sample() - 1.0).collect()).collect();
+    let labels: Vec<usize> = (0..n_rows).map(|_| rng.interval(n_classes as u64 - 1) as usize).collect();
+    let mut columns: Vec<Vec<f64>> = vec![Vec::with_capacity(n_rows); n_features];
+    for &label in &labels {
+        for (j, column) in columns.iter_mut().enumerate() {
+            let centre = centres.get(label).and_then(|c| c.get(j)).copied().unwrap_or(0.0);
+            column.push(centre + rng.normal());
+        }
+    }
+    let mut cols: Vec<(String, Column)> =
+        columns.into_iter().enumerate().map(|(j, v)| (format!("x{j}"), Column::Numeric(v))).collect();
+    cols.push((
+        "label".into(),
+        Column::Categorical(labels.iter().map(|l| Some(format!("class{l}"))).collect()),
+    ));
+    Ok(Dataset { name: "synthetic", target: "label", table: Table::new(cols)? })
 }

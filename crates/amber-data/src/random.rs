@@ -27,6 +27,21 @@ impl RandomState {
         self.0.next_u32()
     }
 
+    /// numpy's `random_sample()`: a uniform double in [0, 1) from two 32-bit draws (53 bits).
+    pub fn random_sample(&mut self) -> f64 {
+        let a = self.0.next_u32() >> 5;
+        let b = self.0.next_u32() >> 6;
+        (f64::from(a) * 67_108_864.0 + f64::from(b)) / 9_007_199_254_740_992.0
+    }
+
+    /// A standard normal draw by the Box–Muller transform of two [`RandomState::random_sample`]s.
+    /// (Deterministic for a seed, but not numpy's `standard_normal` stream.)
+    pub fn normal(&mut self) -> f64 {
+        let u = 1.0 - self.random_sample(); // in (0, 1]
+        let v = self.random_sample();
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+    }
+
     /// numpy's `random_interval(max)`: uniform in `0..=max` by masked rejection sampling, drawing
     /// 32-bit words while `max` fits in 32 bits and 64-bit words (high word first) beyond.
     pub fn interval(&mut self, max: u64) -> u64 {

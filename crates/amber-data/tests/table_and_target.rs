@@ -172,3 +172,13 @@ fn deserializing_a_table_rechecks_it() {
     rows["n_rows"] = serde_json::json!(99);
     assert!(serde_json::from_value::<Table>(rows).is_err());
 }
+
+#[test]
+fn random_sample_matches_numpy() {
+    // numpy: np.random.RandomState(42).random_sample(3)
+    let mut rng = amber_data::random::RandomState::new(42);
+    let expected = [0.3745401188473625, 0.9507143064099162, 0.7319939418114051];
+    for e in expected {
+        assert_eq!(rng.random_sample(), e);
+    }
+}

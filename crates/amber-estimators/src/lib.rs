@@ -23,6 +23,7 @@ mod check;
 mod columns;
 mod contract;
 mod error;
+mod le_bytes;
 mod linear;
 mod svm;
 pub mod transform;

@@ -158,6 +158,7 @@ pub struct SVC {
     /// The kernel.
     pub kernel: FittedKernel,
     /// Every support vector of every pair, once (n_support × n_features).
+    #[serde(with = "crate::le_bytes::matrix")]
     pub support_vectors: Array2<f64>,
     /// The one-vs-one problems, in the order (0,1), (0,2), …, (1,2), ….
     pub pairs: Vec<SvcPair>,

@@ -40,24 +40,30 @@ fn corrupted_trees_are_rejected() {
     let (x, y) = iris();
     let good = DecisionTreeClassifier::params().fit(x.view(), &y).unwrap();
     good.validate().unwrap();
-    let first_internal = (0..good.tree.n_nodes()).find(|&i| good.tree.left[i] != 0).unwrap();
-
+    assert!(good.tree.n_splits() > 2 && good.tree.n_leaves() == good.tree.n_splits() + 1);
+    // Split 1 is the root's left child (depth-first, left first), split 0 the root.
     let mut m = good.clone();
-    m.tree.left[first_internal] = first_internal as u32; // a cycle
+    m.tree.left[1] = 0; // back to the root: a cycle
+    assert_invalid("cycle", m.validate());
+    let mut m = good.clone();
+    m.tree.left[1] = 1; // itself
     assert_invalid("self loop", m.validate());
     let mut m = good.clone();
-    m.tree.right[first_internal] = m.tree.n_nodes() as u32; // out of range
-    assert_invalid("child out of range", m.validate());
+    m.tree.right[0] = m.tree.n_splits() as i32; // past the last split
+    assert_invalid("split child out of range", m.validate());
     let mut m = good.clone();
-    let r = m.tree.right[first_internal];
-    m.tree.left[first_internal] = r; // both children the same node
-    m.tree.right[first_internal] = r;
-    assert_invalid("shared child", m.validate());
+    m.tree.right[0] = !(m.tree.n_leaves() as i32); // past the last leaf
+    assert_invalid("leaf child out of range", m.validate());
     let mut m = good.clone();
-    m.tree.feature[first_internal] = 4;
+    let leaf = (0..m.tree.n_splits()).map(|i| m.tree.left[i]).find(|c| *c < 0).unwrap();
+    let other = (0..m.tree.n_splits()).find(|&i| m.tree.right[i] < 0 && m.tree.right[i] != leaf).unwrap();
+    m.tree.right[other] = leaf; // one leaf, two parents
+    assert_invalid("shared leaf", m.validate());
+    let mut m = good.clone();
+    m.tree.feature[0] = 4;
     assert_invalid("feature out of range", m.validate());
     let mut m = good.clone();
-    m.tree.threshold[first_internal] = f64::NAN;
+    m.tree.threshold[0] = f64::NAN;
     assert_invalid("NaN threshold", m.validate());
     let mut m = good.clone();
     m.tree.value[[0, 0]] = f64::INFINITY;
@@ -69,7 +75,7 @@ fn corrupted_trees_are_rejected() {
     m.classes = vec![2, 1, 0];
     assert_invalid("unsorted classes", m.validate());
     let mut m = good;
-    m.tree.value = Array2::zeros((m.tree.n_nodes(), 2));
+    m.tree.value = Array2::zeros((m.tree.n_leaves(), 2));
     assert_invalid("wrong class count", m.validate());
 }
 
@@ -194,4 +200,15 @@ fn svc_without_probability_says_so() {
     let err = m.predict_proba(x.view()).unwrap_err();
     assert_eq!(err, EstimatorError::ProbabilityNotEnabled);
     assert!(err.to_string().contains("probability(true)"));
+}
+
+#[test]
+fn a_tree_without_splits_is_one_leaf() {
+    // Constant features: no split is possible, so the tree is a single leaf with the class mix.
+    let x = ndarray::array![[1.0], [1.0], [1.0], [1.0]];
+    let m = DecisionTreeClassifier::params().fit(x.view(), &[0, 1, 1, 1]).unwrap();
+    m.validate().unwrap();
+    assert_eq!((m.tree.n_splits(), m.tree.n_leaves()), (0, 1));
+    assert_eq!(m.tree.value.row(0).to_vec(), [0.25, 0.75]);
+    assert_eq!(m.predict(x.view()).unwrap(), [1, 1, 1, 1]);
 }

@@ -66,6 +66,15 @@ pub(crate) struct Growth {
     pub max_features: usize,
 }
 
+/// A node waiting to be grown: its rows `samples[start..end]`, its depth, and its parent split
+/// with whether it is that split's left child.
+struct Pending {
+    start: usize,
+    end: usize,
+    depth: usize,
+    parent: Option<(usize, bool)>,
+}
+
 /// A candidate split.
 struct Split {
     feature: usize,
@@ -87,8 +96,9 @@ struct Builder<'a, 'x> {
 struct TreeArrays {
     feature: Vec<u32>,
     threshold: Vec<f64>,
-    left: Vec<u32>,
-    right: Vec<u32>,
+    left: Vec<i32>,
+    right: Vec<i32>,
+    /// Leaf distributions, row after row.
     value: Vec<f64>,
 }
 
@@ -120,16 +130,10 @@ pub(crate) fn grow(
 ) -> Tree {
     let mut b = Builder { x, y, w, n_classes, g, rng, tree: TreeArrays::default() };
     b.build(samples);
-    let n = b.tree.feature.len();
     let t = b.tree;
-    Tree {
-        feature: t.feature,
-        threshold: t.threshold,
-        left: t.left,
-        right: t.right,
-        value: Array2::from_shape_vec((n, n_classes), t.value)
-            .unwrap_or_else(|_| Array2::zeros((n, n_classes))),
-    }
+    let k = n_classes.max(1);
+    let value = Array2::from_shape_fn((t.value.len() / k, n_classes), |(i, j)| t.value[i * k + j]);
+    Tree { feature: t.feature, threshold: t.threshold, left: t.left, right: t.right, value }
 }
 
 impl Builder<'_, '_> {
@@ -144,35 +148,40 @@ impl Builder<'_, '_> {
         (counts, total)
     }
 
-    /// Depth-first, left child first; a node's index is assigned when it is taken from the stack,
-    /// after its parent's, so children always come after their parent.
+    /// Depth-first, left child first. A split node's index is assigned when it is taken from the
+    /// stack, after its parent's, so split children always come after their parent; a leaf gets
+    /// the next row of the value table and is pointed at as `!row`.
     fn build(&mut self, mut samples: Vec<usize>) {
-        // (start, end, depth, parent, is_left)
-        let mut stack: Vec<(usize, usize, usize, Option<usize>, bool)> =
-            vec![(0, samples.len(), 0, None, false)];
-        while let Some((start, end, depth, parent, is_left)) = stack.pop() {
-            let node = self.tree.feature.len();
-            if let Some(p) = parent {
-                let slot = if is_left { &mut self.tree.left[p] } else { &mut self.tree.right[p] };
-                *slot = node as u32;
-            }
+        let mut stack = vec![Pending { start: 0, end: samples.len(), depth: 0, parent: None }];
+        while let Some(Pending { start, end, depth, parent }) = stack.pop() {
             let rows = &samples[start..end];
             let (counts, total) = self.counts(rows);
-            self.tree.value.extend(counts.iter().map(|c| c / total));
-            self.tree.feature.push(0);
-            self.tree.threshold.push(0.0);
-            self.tree.left.push(0);
-            self.tree.right.push(0);
-
             let n = rows.len();
-            let is_leaf = self.g.max_depth.is_some_and(|d| depth >= d)
+            let stop = self.g.max_depth.is_some_and(|d| depth >= d)
                 || n < self.g.min_samples_split
                 || n < 2 * self.g.min_samples_leaf
                 || impurity(self.g.criterion, &counts, total) <= EPSILON;
-            if is_leaf {
-                continue;
+            let split = if stop { None } else { self.best_split(&samples[start..end], &counts, total) };
+            let pointer = match &split {
+                None => {
+                    let leaf = self.tree.value.len() / self.n_classes;
+                    self.tree.value.extend(counts.iter().map(|c| c / total));
+                    !(leaf as i32)
+                }
+                Some(s) => {
+                    self.tree.feature.push(s.feature as u32);
+                    self.tree.threshold.push(s.threshold);
+                    self.tree.left.push(0);
+                    self.tree.right.push(0);
+                    (self.tree.feature.len() - 1) as i32
+                }
+            };
+            if let Some((p, is_left)) = parent {
+                let slot = if is_left { &mut self.tree.left[p] } else { &mut self.tree.right[p] };
+                *slot = pointer;
             }
-            let Some(split) = self.best_split(&samples[start..end], &counts, total) else { continue };
+            let Some(split) = split else { continue };
+            let node = pointer as usize;
             // Partition the node's rows: left (x <= threshold) first.
             let part = &mut samples[start..end];
             let mut mid = 0;
@@ -182,10 +191,8 @@ impl Builder<'_, '_> {
                     mid += 1;
                 }
             }
-            self.tree.feature[node] = split.feature as u32;
-            self.tree.threshold[node] = split.threshold;
-            stack.push((start + mid, end, depth + 1, Some(node), false));
-            stack.push((start, start + mid, depth + 1, Some(node), true));
+            stack.push(Pending { start: start + mid, end, depth: depth + 1, parent: Some((node, false)) });
+            stack.push(Pending { start, end: start + mid, depth: depth + 1, parent: Some((node, true)) });
         }
     }
 

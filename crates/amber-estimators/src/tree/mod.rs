@@ -144,7 +144,10 @@ fn trees_proba(
     let mut proba = Array2::zeros((x.nrows(), n_classes));
     for (row, mut out) in x.axis_iter(Axis(0)).zip(proba.axis_iter_mut(Axis(0))) {
         for tree in trees {
-            out += &tree.value.row(tree.leaf(row));
+            let leaf = tree.leaf(row);
+            if leaf < tree.value.nrows() {
+                out += &tree.value.row(leaf);
+            }
         }
         out /= trees.len() as f64;
     }

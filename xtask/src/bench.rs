@@ -1,0 +1,223 @@
+//! `cargo xtask bench persistence`: amber's model file against scikit-learn + joblib.
+//!
+//! Always measured in a release build (a debug xtask re-runs itself with `--release`).
+
+use std::error::Error;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use amber_data::datasets;
+use amber_estimators::{ClassifierParams, RandomForestClassifier};
+use amber_persistence::{load, save, SaveOptions};
+
+use crate::alloc;
+
+/// Arguments of `cargo xtask bench`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// What to measure: `persistence`.
+    #[arg(default_value = "persistence")]
+    what: String,
+    /// Repetitions per timing (the median is shown).
+    #[arg(long, default_value_t = 5)]
+    repeat: usize,
+    /// The Python with scikit-learn and joblib (default: ./venv/bin/python, then python3).
+    #[arg(long)]
+    python: Option<PathBuf>,
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
+    if cfg!(debug_assertions) {
+        // Benchmarks mean nothing in a debug build: run again, optimized.
+        let mut cmd = Command::new(env!("CARGO"));
+        cmd.args(["run", "--release", "--quiet", "--package", "xtask", "--", "bench", &args.what]);
+        cmd.args(["--repeat", &args.repeat.to_string()]);
+        if let Some(p) = &args.python {
+            cmd.arg("--python").arg(p);
+        }
+        let status = cmd.status()?;
+        return if status.success() { Ok(()) } else { Err("benchmark failed".into()) };
+    }
+    match args.what.as_str() {
+        "persistence" => persistence(args),
+        other => Err(format!("unknown benchmark {other:?} (known: persistence)").into()),
+    }
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v.get(v.len() / 2).copied().unwrap_or_default()
+}
+
+fn timed<T>(
+    repeat: usize,
+    mut f: impl FnMut() -> Result<T, Box<dyn Error>>,
+) -> Result<Duration, Box<dyn Error>> {
+    let mut times = Vec::with_capacity(repeat);
+    for _ in 0..repeat.max(1) {
+        let t = Instant::now();
+        f()?;
+        times.push(t.elapsed());
+    }
+    Ok(median(times))
+}
+
+/// A Python with scikit-learn and joblib, if there is one.
+fn python(args: &Args) -> Option<PathBuf> {
+    let candidates =
+        args.python.iter().cloned().chain([root().join("venv/bin/python"), PathBuf::from("python3")]);
+    candidates.into_iter().find(|p| {
+        Command::new(p)
+            .args(["-c", "import sklearn, joblib, pandas"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+struct Measured {
+    bytes: u64,
+    save: Duration,
+    load: Duration,
+    peak: u64,
+}
+
+fn measure(
+    path: &Path,
+    forest: &RandomForestClassifier,
+    options: &SaveOptions,
+    repeat: usize,
+) -> Result<Measured, Box<dyn Error>> {
+    let save_time = timed(repeat, || Ok(save(forest, path, options)?))?;
+    let load_time = timed(repeat, || Ok(load::<RandomForestClassifier>(path)?))?;
+    let before = alloc::reset_peak();
+    let loaded: RandomForestClassifier = load(path)?;
+    let peak = alloc::peak().saturating_sub(before) as u64;
+    drop(loaded);
+    Ok(Measured { bytes: std::fs::metadata(path)?.len(), save: save_time, load: load_time, peak })
+}
+
+fn persistence(args: &Args) -> Result<(), Box<dyn Error>> {
+    let dir = root().join("target/bench");
+    std::fs::create_dir_all(&dir)?;
+    let data = datasets::synthetic(20_000, 20, 3, 0)?;
+    let (x, y) = data.features_and_target()?;
+    let t = Instant::now();
+    let forest = RandomForestClassifier::params()
+        .n_estimators(100)
+        .random_state(0)
+        .fit(x.to_array2()?.view(), &y.indices)?;
+    let fit = t.elapsed();
+    let nodes: usize = forest.trees.iter().map(|t| t.n_nodes()).sum();
+    println!("random forest: 100 trees, {nodes} nodes, on 20,000 × 20 synthetic rows (3 classes); fit {fit:.2?} on {} threads", rayon_threads());
+
+    // Save options as a service would use them: no sidecar, verification on (the default).
+    let plain_opts = SaveOptions { sidecar: false, ..SaveOptions::default() };
+    let plain = measure(&dir.join("rf.amber"), &forest, &plain_opts, args.repeat)?;
+    let packed = measure(&dir.join("rf_zstd3.amber"), &forest, &plain_opts.clone().compress(3), args.repeat)?;
+
+    let py = python(args).and_then(|p| {
+        let csv = dir.join("synthetic.csv");
+        write_csv(&data.table, &csv).ok()?;
+        let out = Command::new(&p)
+            .arg(root().join("tools/bench_persistence.py"))
+            .arg(&csv)
+            .arg(args.repeat.to_string())
+            .output()
+            .ok()?;
+        serde_json_value(&String::from_utf8_lossy(&out.stdout))
+    });
+
+    let mb = |b: u64| format!("{:.2} MB", b as f64 / 1e6);
+    let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1e3);
+    let j = |level: u32, key: &str| py.as_ref().and_then(|v| v[format!("compress{level}")][key].as_f64());
+    let jb = |level, key| j(level, key).map_or("–".into(), |b| mb(b as u64));
+    let js = |level, key| j(level, key).map_or("–".into(), |s| ms(Duration::from_secs_f64(s)));
+    println!("\n{:<30} {:>12} {:>14}", "", "amber", "sklearn+joblib");
+    let rows = [
+        ("file size, plain / compress=0", mb(plain.bytes), jb(0, "bytes")),
+        ("file size, zstd 3 / compress=3", mb(packed.bytes), jb(3, "bytes")),
+        ("save, plain", ms(plain.save), js(0, "save_s")),
+        ("save, zstd 3", ms(packed.save), js(3, "save_s")),
+        ("load, plain", ms(plain.load), js(0, "load_s")),
+        ("load, zstd 3", ms(packed.load), js(3, "load_s")),
+        ("peak memory in load, plain", mb(plain.peak), jb(0, "load_peak_bytes")),
+        ("peak memory in load, zstd 3", mb(packed.peak), jb(3, "load_peak_bytes")),
+    ];
+    for (name, a, b) in rows {
+        println!("{name:<30} {a:>12} {b:>14}");
+    }
+    println!(
+        "(amber's save and load include the verification run; load times are medians of {})",
+        args.repeat
+    );
+    match &py {
+        None => println!(
+            "\nscikit-learn/joblib not found: targets not checked (pass --python, or create ./venv)."
+        ),
+        Some(v) => {
+            println!(
+                "\nscikit-learn {} (fit {:.1} s), joblib {}",
+                v["sklearn"],
+                v["fit_s"].as_f64().unwrap_or(0.0),
+                v["joblib"]
+            );
+            let check = |name: &str, ours: f64, limit: Option<f64>| {
+                if let Some(limit) = limit {
+                    let ok = ours <= limit;
+                    println!(
+                        "target {name:<48} {}  ({ours:.3e} vs {limit:.3e})",
+                        if ok { "met" } else { "MISSED" }
+                    );
+                }
+            };
+            check(
+                "uncompressed size ≤ 0.5 × joblib compress=0",
+                plain.bytes as f64,
+                j(0, "bytes").map(|b| 0.5 * b),
+            );
+            check("zstd 3 size ≤ joblib compress=3", packed.bytes as f64, j(3, "bytes"));
+            check(
+                "load (plain) ≤ joblib.load (compress=0), seconds",
+                plain.load.as_secs_f64(),
+                j(0, "load_s"),
+            );
+            check(
+                "load (zstd 3) ≤ joblib.load (compress=3), seconds",
+                packed.load.as_secs_f64(),
+                j(3, "load_s"),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn rayon_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn write_csv(table: &amber_data::Table, path: &Path) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    writeln!(out, "{}", table.column_names().join(","))?;
+    let columns: Vec<&amber_data::Column> = table.columns().map(|(_, c)| c).collect();
+    for r in 0..table.n_rows() {
+        let cells: Vec<String> = columns
+            .iter()
+            .map(|c| match c {
+                amber_data::Column::Numeric(v) => format!("{:?}", v[r]),
+                amber_data::Column::Categorical(v) => v[r].clone().unwrap_or_default(),
+            })
+            .collect();
+        writeln!(out, "{}", cells.join(","))?;
+    }
+    out.flush()
+}
+
+fn serde_json_value(text: &str) -> Option<serde_json::Value> {
+    serde_json::from_str(text.lines().last()?).ok()
+}
