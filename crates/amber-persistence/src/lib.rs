@@ -41,4 +41,4 @@ pub use io::{
     write_atomic, SaveOptions, PAYLOAD_CAP,
 };
 pub use persist::Persist;
-pub use registry::{save_versioned, ModelVersion, Registry};
+pub use registry::{save_versioned, ModelVersion, Promotion, Registry};

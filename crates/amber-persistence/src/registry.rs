@@ -109,6 +109,27 @@ pub fn save_versioned<T: Persist>(
     Ok(path)
 }
 
+/// What [`Registry::promote_if_better`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Promotion {
+    /// The alias now points at the candidate (it pointed at `previous`, if anything).
+    Promoted {
+        /// The version it pointed at before.
+        previous: Option<u32>,
+    },
+    /// The alias already pointed at the candidate.
+    Unchanged,
+    /// The candidate's metric is worse than the current target's; nothing moved.
+    Refused {
+        /// The version the alias keeps pointing at.
+        current: u32,
+        /// Its metric.
+        current_metric: f64,
+        /// The candidate's metric.
+        candidate_metric: f64,
+    },
+}
+
 /// An alias's target.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct AliasRecord {
@@ -278,22 +299,21 @@ impl Registry {
             })
         };
         let new = value_of(&candidate)?;
-        if let Some(current) = self.alias(name, alias)? {
+        let current = self.alias(name, alias)?;
+        if let Some(current) = &current {
             if current.version == version {
-                return Ok(false);
+                return Ok(Promotion::Unchanged);
             }
-            let old = value_of(&current)?;
+            let old = value_of(current)?;
             if new < old {
-                return Err(registry_error(
-                    &self.dir,
-                    format!(
-                        "not promoting {name} v{version} to {alias}: {metric} {new} is worse than v{}'s {old}",
-                        current.version
-                    ),
-                ));
+                return Ok(Promotion::Refused {
+                    current: current.version,
+                    current_metric: old,
+                    candidate_metric: new,
+                });
             }
         }
         self.write_alias(name, alias, &candidate, Some((metric.to_string(), new)))?;
-        Ok(true)
+        Ok(Promotion::Promoted { previous: current.map(|c| c.version) })
     }
 }
