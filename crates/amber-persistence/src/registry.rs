@@ -281,15 +281,15 @@ impl Registry {
     }
 
     /// Moves `alias` to `version` only if its `metric` (higher is better) is at least the current
-    /// alias target's; refuses a worse one with an error naming both values. Returns whether the
-    /// alias moved (`false` when it already pointed there).
+    /// alias target's, so a good model is never replaced by a worse one. A version without that
+    /// metric is an error.
     pub fn promote_if_better(
         &self,
         name: &str,
         alias: &str,
         version: u32,
         metric: &str,
-    ) -> Result<bool, PersistError> {
+    ) -> Result<Promotion, PersistError> {
         check_name(&self.dir, "alias", alias)?;
         let _lock = self.lock(name)?;
         let candidate = self.get(name, version)?;

@@ -49,20 +49,16 @@ fn registry_lists_versions_and_promotes_only_better_models() {
     assert!(!listed[0].header.created.is_empty());
 
     assert!(registry.alias("iris", "champion").unwrap().is_none());
-    assert!(registry.promote_if_better("iris", "champion", 1, "cv_accuracy").unwrap());
-    let err = registry.promote_if_better("iris", "champion", 2, "cv_accuracy").unwrap_err();
-    let msg = err.to_string();
-    assert!(
-        matches!(err, PersistError::Registry { .. }) && msg.contains("0.66") && msg.contains("0.95"),
-        "{msg}"
-    );
+    let promote = |v| registry.promote_if_better("iris", "champion", v, "cv_accuracy").unwrap();
+    assert_eq!(promote(1), Promotion::Promoted { previous: None });
+    assert_eq!(promote(2), Promotion::Refused { current: 1, current_metric: 0.95, candidate_metric: 0.66 });
     assert_eq!(
         registry.alias("iris", "champion").unwrap().unwrap().version,
         1,
         "a worse model does not move it"
     );
-    assert!(registry.promote_if_better("iris", "champion", 3, "cv_accuracy").unwrap());
-    assert!(!registry.promote_if_better("iris", "champion", 3, "cv_accuracy").unwrap(), "already there");
+    assert_eq!(promote(3), Promotion::Promoted { previous: Some(1) });
+    assert_eq!(promote(3), Promotion::Unchanged);
     let champion = registry.alias("iris", "champion").unwrap().unwrap();
     assert_eq!(champion.version, 3);
     let loaded: LogisticRegression = load(&champion.path).unwrap();
