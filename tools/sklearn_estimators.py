@@ -137,6 +137,20 @@ for name, df, target in [("iris", iris, "species"), ("breast_cancer", cancer, "d
         fx["svc"].append({"dataset": name, "C": C, "gamma": float(m._gamma), "n_support": int(m.support_.size),
                           "decision": dec.tolist()})
 
+# --- trees grown as scikit-learn grows them -------------------------------------------------------
+fx["trees"] = []
+for name, df, target in [("iris", iris, "species"), ("breast_cancer", cancer, "diagnosis")]:
+    X, y = df.drop(columns=target).to_numpy(float), df[target].to_numpy()
+    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.2, random_state=42)
+    for est, m in [("DecisionTreeClassifier", DecisionTreeClassifier(random_state=0)),
+                   ("DecisionTreeClassifier", DecisionTreeClassifier(random_state=7, max_features=2, criterion="entropy")),
+                   ("RandomForestClassifier", RandomForestClassifier(n_estimators=10, random_state=0))]:
+        m.fit(Xtr, ytr)
+        nodes = sum(t.tree_.node_count for t in m.estimators_) if est.startswith("Random") else m.tree_.node_count
+        fx["trees"].append({"dataset": name, "estimator": est, "params": {k: v for k, v in m.get_params().items()
+                            if k in ("random_state", "max_features", "criterion", "n_estimators")},
+                            "n_nodes": int(nodes), "proba": m.predict_proba(Xte).tolist()})
+
 OUT.parent.mkdir(parents=True, exist_ok=True)
 OUT.write_text(json.dumps(fx, separators=(",", ":")) + "\n")
 print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")

@@ -40,6 +40,20 @@ pub enum EstimatorError {
         /// The value.
         value: f64,
     },
+    /// A finite value too large for a tree's float32 comparisons.
+    #[error(
+        "{estimator}: input row {row}, column {column}: {value} is beyond the float32 range trees compare in"
+    )]
+    OutOfFloat32Range {
+        /// The estimator.
+        estimator: &'static str,
+        /// 0-based row.
+        row: usize,
+        /// 0-based column.
+        column: usize,
+        /// The value.
+        value: f64,
+    },
     /// `x` and `y` have different numbers of rows.
     #[error("{estimator}: x has {x_rows} rows but y has {y_len} labels")]
     LengthMismatch {

@@ -286,3 +286,63 @@ fn svc_decision_values_match_sklearn() {
         );
     }
 }
+
+/// With the same `random_state`, amber grows scikit-learn's trees and forests: the same node
+/// counts and the same probabilities on every held-out row.
+#[test]
+fn trees_and_forests_are_sklearns() {
+    #[derive(Deserialize)]
+    struct Case {
+        dataset: String,
+        estimator: String,
+        params: serde_json::Map<String, Value>,
+        n_nodes: usize,
+        proba: Vec<Vec<f64>>,
+    }
+    #[derive(Deserialize)]
+    struct Fx {
+        trees: Vec<Case>,
+    }
+    let fx: Fx = serde_json::from_str(include_str!("fixtures/sklearn_estimators.json")).unwrap();
+    assert_eq!(fx.trees.len(), 6);
+    for case in &fx.trees {
+        let (x, y) = datasets::load(&case.dataset).unwrap().features_and_target().unwrap();
+        let split = amber_model_selection::train_test_split(x.n_rows(), 0.2, 42).unwrap();
+        let train = x.take_rows(&split.train).unwrap().to_array2().unwrap();
+        let test = x.take_rows(&split.test).unwrap().to_array2().unwrap();
+        let y_train: Vec<usize> = split.train.iter().map(|&r| y.indices[r]).collect();
+        let seed = case.params["random_state"].as_u64().unwrap() as u32;
+        let criterion =
+            if case.params["criterion"] == "entropy" { Criterion::Entropy } else { Criterion::Gini };
+        let (nodes, proba) = if case.estimator == "RandomForestClassifier" {
+            let m = RandomForestClassifier::params()
+                .n_estimators(case.params["n_estimators"].as_u64().unwrap() as usize)
+                .random_state(seed)
+                .fit(train.view(), &y_train)
+                .unwrap();
+            (m.trees.iter().map(Tree::n_nodes).sum::<usize>(), m.predict_proba(test.view()).unwrap())
+        } else {
+            let max_features = case.params["max_features"]
+                .as_u64()
+                .map_or(MaxFeatures::All, |n| MaxFeatures::Count(n as usize));
+            let m = DecisionTreeClassifier::params()
+                .random_state(seed)
+                .criterion(criterion)
+                .max_features(max_features)
+                .fit(train.view(), &y_train)
+                .unwrap();
+            (m.tree.n_nodes(), m.predict_proba(test.view()).unwrap())
+        };
+        let name = format!("{} {:?} on {}", case.estimator, case.params, case.dataset);
+        assert_eq!(nodes, case.n_nodes, "{name}: node count");
+        for (r, row) in case.proba.iter().enumerate() {
+            for (j, b) in row.iter().enumerate() {
+                assert!(
+                    (proba[[r, j]] - b).abs() < 1e-12,
+                    "{name}: row {r} class {j}: {} vs {b}",
+                    proba[[r, j]]
+                );
+            }
+        }
+    }
+}

@@ -212,3 +212,20 @@ fn a_tree_without_splits_is_one_leaf() {
     assert_eq!(m.tree.value.row(0).to_vec(), [0.25, 0.75]);
     assert_eq!(m.predict(x.view()).unwrap(), [1, 1, 1, 1]);
 }
+
+#[test]
+fn trees_compare_in_float32_and_name_values_beyond_it() {
+    // 1e39 is finite in f64 but not representable in f32, where trees compare.
+    let x = ndarray::array![[0.0], [1.0], [2.0], [1e39]];
+    let err = DecisionTreeClassifier::params().fit(x.view(), &[0, 0, 1, 1]).unwrap_err();
+    assert!(matches!(err, EstimatorError::OutOfFloat32Range { row: 3, column: 0, .. }), "{err:?}");
+    assert!(err.to_string().contains("row 3"));
+    let ok = ndarray::array![[0.0], [1.0], [2.0], [3.0]];
+    let forest = RandomForestClassifier::params().n_estimators(3).fit(ok.view(), &[0, 0, 1, 1]).unwrap();
+    assert!(matches!(forest.predict(x.view()), Err(EstimatorError::OutOfFloat32Range { row: 3, .. })));
+    // Thresholds are midpoints of float32 values, as scikit-learn's: between 0.1 and 0.2 lies
+    // (0.1f32 + 0.2f32) / 2, not 0.15.
+    let x = ndarray::array![[0.1], [0.2]];
+    let tree = DecisionTreeClassifier::params().fit(x.view(), &[0, 1]).unwrap();
+    assert_eq!(tree.tree.threshold[0], f64::from(0.1f32) / 2.0 + f64::from(0.2f32) / 2.0);
+}

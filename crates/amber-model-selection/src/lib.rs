@@ -14,6 +14,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod metrics;
+mod search;
 mod split;
 
+pub use search::{
+    compare, cross_validate, describe, Candidate, CrossValidatorSync, CvResult, Entry, GridSearch,
+    Leaderboard, Progress, ProgressFn, Scoring, SearchError, SearchResult,
+};
 pub use split::{train_test_split, CrossValidator, Fold, KFold, SplitError, StratifiedKFold, TrainTestSplit};

@@ -1,6 +1,8 @@
-//! Growing a CART classification tree, following scikit-learn's `BestSplitter` and
-//! `DepthFirstTreeBuilder`: best split over a random subset of features **at every node**, thresholds
-//! halfway between consecutive distinct values, scikit-learn's impurity proxies and stopping rules.
+//! Growing a CART classification tree exactly as scikit-learn's `BestSplitter` and
+//! `DepthFirstTreeBuilder` do: the same random feature order at every node (its `rand_r` generator
+//! and Fisher–Yates draw, constant features remembered for descendants), thresholds halfway between
+//! consecutive distinct values, the same impurity proxies, tie rules and stopping rules. Given the
+//! same seed, amber grows the tree scikit-learn grows.
 
 use amber_data::random::RandomState;
 use ndarray::{Array2, ArrayView2};
@@ -66,13 +68,33 @@ pub(crate) struct Growth {
     pub max_features: usize,
 }
 
-/// A node waiting to be grown: its rows `samples[start..end]`, its depth, and its parent split
-/// with whether it is that split's left child.
+/// A node waiting to be grown: its rows `samples[start..end]`, its depth, its parent split with
+/// whether it is that split's left child, and how many features its ancestors found constant.
 struct Pending {
     start: usize,
     end: usize,
     depth: usize,
     parent: Option<(usize, bool)>,
+    constants: usize,
+}
+
+/// scikit-learn's `RAND_R_MAX`.
+const RAND_R_MAX: u32 = 0x7FFF_FFFF;
+
+/// The splitter's seed for `random_state = seed`: numpy's `RandomState(seed).randint(0, RAND_R_MAX)`.
+pub(crate) fn splitter_seed(seed: u32) -> u32 {
+    RandomState::new(seed).interval(u64::from(RAND_R_MAX) - 1) as u32
+}
+
+/// scikit-learn's `our_rand_r`: a 32-bit xorshift, reduced to 31 bits.
+fn rand_r(state: &mut u32) -> u32 {
+    if *state == 0 {
+        *state = 1;
+    }
+    *state ^= *state << 13;
+    *state ^= *state >> 17;
+    *state ^= *state << 5;
+    *state % (RAND_R_MAX + 1)
 }
 
 /// A candidate split.
@@ -88,7 +110,12 @@ struct Builder<'a, 'x> {
     w: &'a [f64],
     n_classes: usize,
     g: Growth,
-    rng: &'a mut RandomState,
+    /// The `rand_r` state.
+    rng: u32,
+    /// Feature order, permuted in place from node to node (scikit-learn's `features`).
+    features: Vec<usize>,
+    /// Features known to be constant, as found by ancestors (scikit-learn's `constant_features`).
+    constant: Vec<usize>,
     tree: TreeArrays,
 }
 
@@ -118,7 +145,8 @@ fn impurity(criterion: Criterion, counts: &[f64], total: f64) -> f64 {
 }
 
 /// Grows a tree on the rows `samples` of `x` (finite), with class codes `y` (`< n_classes`) and
-/// row weights `w` (rows of weight 0 must already be left out of `samples`).
+/// row weights `w` (rows of weight 0 must already be left out of `samples`); `seed` is the
+/// splitter's `rand_r` seed (see [`splitter_seed`]).
 pub(crate) fn grow(
     x: ArrayView2<f64>,
     y: &[usize],
@@ -126,9 +154,12 @@ pub(crate) fn grow(
     samples: Vec<usize>,
     n_classes: usize,
     g: Growth,
-    rng: &mut RandomState,
+    seed: u32,
 ) -> Tree {
-    let mut b = Builder { x, y, w, n_classes, g, rng, tree: TreeArrays::default() };
+    let p = x.ncols();
+    let features = (0..p).collect();
+    let constant = vec![0; p];
+    let mut b = Builder { x, y, w, n_classes, g, rng: seed, features, constant, tree: TreeArrays::default() };
     b.build(samples);
     let t = b.tree;
     let k = n_classes.max(1);
@@ -152,8 +183,8 @@ impl Builder<'_, '_> {
     /// stack, after its parent's, so split children always come after their parent; a leaf gets
     /// the next row of the value table and is pointed at as `!row`.
     fn build(&mut self, mut samples: Vec<usize>) {
-        let mut stack = vec![Pending { start: 0, end: samples.len(), depth: 0, parent: None }];
-        while let Some(Pending { start, end, depth, parent }) = stack.pop() {
+        let mut stack = vec![Pending { start: 0, end: samples.len(), depth: 0, parent: None, constants: 0 }];
+        while let Some(Pending { start, end, depth, parent, constants }) = stack.pop() {
             let rows = &samples[start..end];
             let (counts, total) = self.counts(rows);
             let n = rows.len();
@@ -161,7 +192,11 @@ impl Builder<'_, '_> {
                 || n < self.g.min_samples_split
                 || n < 2 * self.g.min_samples_leaf
                 || impurity(self.g.criterion, &counts, total) <= EPSILON;
-            let split = if stop { None } else { self.best_split(&samples[start..end], &counts, total) };
+            let (split, constants) = if stop {
+                (None, constants)
+            } else {
+                self.best_split(&samples[start..end], &counts, total, constants)
+            };
             let pointer = match &split {
                 None => {
                     let leaf = self.tree.value.len() / self.n_classes;
@@ -191,42 +226,63 @@ impl Builder<'_, '_> {
                     mid += 1;
                 }
             }
-            stack.push(Pending { start: start + mid, end, depth: depth + 1, parent: Some((node, false)) });
-            stack.push(Pending { start, end: start + mid, depth: depth + 1, parent: Some((node, true)) });
+            let (depth, constants) = (depth + 1, constants);
+            stack.push(Pending { start: start + mid, end, depth, parent: Some((node, false)), constants });
+            stack.push(Pending { start, end: start + mid, depth, parent: Some((node, true)), constants });
         }
     }
 
-    /// The best split of the node holding `rows`, trying features in a random order until
-    /// `max_features` non-constant ones were evaluated.
-    fn best_split(&mut self, rows: &[usize], counts: &[f64], total: f64) -> Option<Split> {
-        let p = self.x.ncols();
-        let mut features: Vec<usize> = (0..p).collect();
+    /// The best split of the node holding `rows`, and how many features are now known constant.
+    /// Features are drawn as scikit-learn draws them: a Fisher–Yates over `features` that skips
+    /// known constants, stops after `max_features` features but continues until one non-constant
+    /// feature was seen; on equal improvements the feature drawn first wins.
+    fn best_split(
+        &mut self,
+        rows: &[usize],
+        counts: &[f64],
+        total: f64,
+        known: usize,
+    ) -> (Option<Split>, usize) {
+        let mut f_i = self.features.len();
+        let (mut visited, mut found, mut drawn) = (0, 0, 0);
+        let mut total_constants = known;
         let mut best: Option<Split> = None;
-        let mut visited = 0;
         let mut values: Vec<(f64, usize)> = Vec::with_capacity(rows.len());
-        for i in 0..p {
-            if visited >= self.g.max_features {
-                break;
+        while f_i > total_constants && (visited < self.g.max_features || visited <= found + drawn) {
+            visited += 1;
+            let (low, high) = (drawn, f_i - found);
+            let mut f_j = low + (rand_r(&mut self.rng) as usize) % (high - low);
+            if f_j < known {
+                // An ancestor's constant feature: skip it.
+                self.features.swap(drawn, f_j);
+                drawn += 1;
+                continue;
             }
-            // Partial Fisher–Yates: draw the next feature among those not yet tried.
-            let j = i + self.rng.interval((p - 1 - i) as u64) as usize;
-            features.swap(i, j);
-            let f = features[i];
+            f_j += found;
+            let f = self.features[f_j];
             values.clear();
             values.extend(rows.iter().map(|&s| (self.x[[s, f]], s)));
             values.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
             let (lo, hi) = (values[0].0, values[values.len() - 1].0);
             if hi <= lo + FEATURE_THRESHOLD {
-                continue; // constant in this node: does not count
+                self.features.swap(f_j, total_constants);
+                found += 1;
+                total_constants += 1;
+                continue;
             }
-            visited += 1;
+            f_i -= 1;
+            self.features.swap(f_i, f_j);
             if let Some(s) = self.scan(f, &values, counts, total) {
                 if best.as_ref().is_none_or(|b| s.proxy > b.proxy) {
                     best = Some(s);
                 }
             }
         }
-        best
+        // Keep the constant features ancestors found first, in their order, for the siblings;
+        // record the newly found ones for the descendants.
+        self.features[..known].copy_from_slice(&self.constant[..known]);
+        self.constant[known..known + found].copy_from_slice(&self.features[known..known + found]);
+        (best, total_constants)
     }
 
     /// The best threshold on one feature, given the node's rows sorted by that feature.

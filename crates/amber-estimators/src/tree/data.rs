@@ -15,6 +15,10 @@ use crate::le_bytes;
 /// every path finite; a child `c < 0` is leaf `!c` (that is `-c - 1`), whose class distribution is
 /// row `!c` of `value`. The root is split node 0 — or, for a tree without splits, leaf 0.
 ///
+/// Features are compared as **float32**, as scikit-learn's and ONNX's trees do: a row's value is
+/// rounded to `f32` before `<= threshold`, and thresholds are midpoints of `f32` values. This is
+/// what makes amber's trees scikit-learn's, split for split.
+///
 /// Serialized, each array is one little-endian byte string, so large forests load fast.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tree {
@@ -95,7 +99,7 @@ impl Tree {
         for _ in 0..self.n_splits() {
             let f = self.feature.get(node).copied().unwrap_or(0) as usize;
             let t = self.threshold.get(node).copied().unwrap_or(0.0);
-            let x = row.get(f).copied().unwrap_or(f64::NAN);
+            let x = f64::from(row.get(f).copied().unwrap_or(f64::NAN) as f32);
             let next = if x <= t { self.left.get(node) } else { self.right.get(node) };
             match child(next.copied().unwrap_or(-1)) {
                 Child::Leaf(l) => return l,

@@ -54,8 +54,9 @@ impl RandomForestClassifierParams {
 /// A fitted random forest: the mean of its trees' class distributions.
 ///
 /// Trees are fitted in parallel (rayon), each from its own seed drawn up front, so the forest is
-/// bit-identical whatever the number of threads. The per-tree seeds and bootstrap rows are drawn as
-/// scikit-learn draws them (numpy's `randint` on the forest's `RandomState`).
+/// bit-identical whatever the number of threads. Per-tree seeds, bootstrap rows and split feature
+/// orders are drawn as scikit-learn draws them, so with the same `random_state` the trees are
+/// scikit-learn's.
 ///
 /// ```
 /// use amber_estimators::{Classifier, ClassifierParams, RandomForestClassifier};
@@ -99,6 +100,7 @@ impl ClassifierParams for RandomForestClassifierParams {
         let growth = self.tree.growth(RF, x.ncols())?;
         let codes = check::encode(&classes, y);
         let n = x.nrows();
+        let x32 = super::to_f32(RF, x)?;
         // scikit-learn: one randint(2**31 - 1) per tree from the forest's RandomState.
         let mut forest_rng = RandomState::new(self.random_state);
         let seeds: Vec<u32> =
@@ -106,17 +108,18 @@ impl ClassifierParams for RandomForestClassifierParams {
         let trees = seeds
             .par_iter()
             .map(|&seed| {
-                let mut rng = RandomState::new(seed);
                 let mut weights = vec![if self.bootstrap { 0.0 } else { 1.0 }; n];
                 if self.bootstrap {
-                    // scikit-learn: randint(0, n, n) on RandomState(tree seed); counts become weights.
+                    // scikit-learn: randint(0, n, n) on its own RandomState(tree seed); counts
+                    // become weights.
+                    let mut rng = RandomState::new(seed);
                     for _ in 0..n {
                         if let Some(w) = weights.get_mut(rng.interval(n as u64 - 1) as usize) {
                             *w += 1.0;
                         }
                     }
                 }
-                fit_tree(x, &codes, &weights, classes.len(), growth, &mut rng)
+                fit_tree(x32.view(), &codes, &weights, classes.len(), growth, seed)
             })
             .collect();
         Ok(RandomForestClassifier { classes, n_features: x.ncols(), trees })

@@ -5,7 +5,6 @@ mod builder;
 mod data;
 mod forest;
 
-use amber_data::random::RandomState;
 use ndarray::{Array2, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
@@ -141,6 +140,7 @@ fn trees_proba(
     x: ArrayView2<f64>,
 ) -> Result<Array2<f64>, EstimatorError> {
     check::predict_input(estimator, x, n_features)?;
+    check_f32_range(estimator, x)?; // `Tree::leaf` rounds each value itself
     let mut proba = Array2::zeros((x.nrows(), n_classes));
     for (row, mut out) in x.axis_iter(Axis(0)).zip(proba.axis_iter_mut(Axis(0))) {
         for tree in trees {
@@ -154,17 +154,34 @@ fn trees_proba(
     Ok(proba)
 }
 
-/// Fits one tree on class codes `codes` with row weights (rows of weight 0 are left out).
+/// Fits one tree on class codes `codes` with row weights (rows of weight 0 are left out), as a
+/// scikit-learn tree with `random_state = seed`. `x32` is the input rounded to float32.
 fn fit_tree(
-    x: ArrayView2<f64>,
+    x32: ArrayView2<f64>,
     codes: &[usize],
     weights: &[f64],
     n_classes: usize,
     growth: Growth,
-    rng: &mut RandomState,
+    seed: u32,
 ) -> Tree {
-    let samples = (0..x.nrows()).filter(|&i| weights.get(i).is_some_and(|w| *w > 0.0)).collect();
-    builder::grow(x, codes, weights, samples, n_classes, growth, rng)
+    let samples = (0..x32.nrows()).filter(|&i| weights.get(i).is_some_and(|w| *w > 0.0)).collect();
+    builder::grow(x32, codes, weights, samples, n_classes, growth, builder::splitter_seed(seed))
+}
+
+/// `x` rounded to float32 (trees split and compare in float32, as scikit-learn's); a finite value
+/// beyond the float32 range is [`EstimatorError::OutOfFloat32Range`].
+fn to_f32(estimator: &'static str, x: ArrayView2<f64>) -> Result<Array2<f64>, EstimatorError> {
+    check_f32_range(estimator, x)?;
+    Ok(x.mapv(|v| f64::from(v as f32)))
+}
+
+fn check_f32_range(estimator: &'static str, x: ArrayView2<f64>) -> Result<(), EstimatorError> {
+    match x.indexed_iter().find(|(_, v)| v.abs() > f64::from(f32::MAX)) {
+        Some(((row, column), &value)) => {
+            Err(EstimatorError::OutOfFloat32Range { estimator, row, column, value })
+        }
+        None => Ok(()),
+    }
 }
 
 const DT: &str = "DecisionTreeClassifier";
@@ -175,7 +192,8 @@ pub struct DecisionTreeClassifierParams {
     /// How the tree grows (default `max_features = All`).
     #[serde(flatten)]
     pub tree: TreeParams,
-    /// Seed of the feature order at each split (matters for ties and when `max_features` < all).
+    /// Seed of the feature order at each split (matters for ties and when `max_features` < all);
+    /// scikit-learn's `random_state`, with the same effect.
     pub random_state: u32,
 }
 
@@ -231,8 +249,8 @@ impl ClassifierParams for DecisionTreeClassifierParams {
         let growth = self.tree.growth(DT, x.ncols())?;
         let codes = check::encode(&classes, y);
         let weights = vec![1.0; x.nrows()];
-        let mut rng = RandomState::new(self.random_state);
-        let tree = fit_tree(x, &codes, &weights, classes.len(), growth, &mut rng);
+        let x32 = to_f32(DT, x)?;
+        let tree = fit_tree(x32.view(), &codes, &weights, classes.len(), growth, self.random_state);
         Ok(DecisionTreeClassifier { classes, n_features: x.ncols(), tree })
     }
 }

@@ -1,0 +1,137 @@
+//! Metrics and grid search against scikit-learn 1.9.1.
+//! Reference: tests/fixtures/sklearn_metrics.json, written by tools/sklearn_metrics.py.
+
+use amber_data::datasets;
+use amber_estimators::DecisionTreeClassifier;
+use amber_model_selection::metrics::{self, Average, MetricError};
+use amber_model_selection::*;
+use amber_pipeline::Pipeline;
+use ndarray::Array2;
+use serde_json::{json, Value};
+
+fn fixture() -> Value {
+    serde_json::from_str(include_str!("fixtures/sklearn_metrics.json")).unwrap()
+}
+
+fn labels(v: &Value) -> Vec<usize> {
+    v.as_array().unwrap().iter().map(|x| x.as_u64().unwrap() as usize).collect()
+}
+
+fn matrix(v: &Value) -> Array2<f64> {
+    let rows: Vec<Vec<f64>> = serde_json::from_value(v.clone()).unwrap();
+    Array2::from_shape_vec((rows.len(), rows[0].len()), rows.concat()).unwrap()
+}
+
+fn close(name: &str, ours: f64, theirs: &Value) {
+    let b = theirs.as_f64().unwrap();
+    assert!((ours - b).abs() <= 1e-12 * b.abs().max(1.0), "{name}: amber {ours} vs scikit-learn {b}");
+}
+
+#[test]
+fn metrics_match_sklearn() {
+    let fx = fixture();
+    let cases = fx["cases"].as_array().unwrap();
+    assert!(cases.len() >= 6);
+    for c in cases {
+        let name = c["name"].as_str().unwrap();
+        let (t, p, k) =
+            (labels(&c["y_true"]), labels(&c["y_pred"]), c["n_classes"].as_u64().unwrap() as usize);
+        let proba = matrix(&c["proba"]);
+        close(&format!("{name} accuracy"), metrics::accuracy(&t, &p).unwrap(), &c["accuracy"]);
+        let cm: Vec<Vec<usize>> = serde_json::from_value(c["confusion_matrix"].clone()).unwrap();
+        assert_eq!(metrics::confusion_matrix(&t, &p, k).unwrap(), cm, "{name}");
+        close(&format!("{name} log_loss"), metrics::log_loss(&t, proba.view()).unwrap(), &c["log_loss"]);
+        let mut averages = vec![("macro", Average::Macro), ("weighted", Average::Weighted)];
+        if k == 2 {
+            averages.push(("binary", Average::Binary { positive: 1 }));
+        }
+        for (avg_name, avg) in averages {
+            close(
+                &format!("{name} precision_{avg_name}"),
+                metrics::precision(&t, &p, k, avg).unwrap(),
+                &c[format!("precision_{avg_name}")],
+            );
+            close(
+                &format!("{name} recall_{avg_name}"),
+                metrics::recall(&t, &p, k, avg).unwrap(),
+                &c[format!("recall_{avg_name}")],
+            );
+            close(
+                &format!("{name} f1_{avg_name}"),
+                metrics::f1(&t, &p, k, avg).unwrap(),
+                &c[format!("f1_{avg_name}")],
+            );
+        }
+        match c.get("roc_auc") {
+            Some(auc) => close(&format!("{name} roc_auc"), metrics::roc_auc(&t, proba.view()).unwrap(), auc),
+            None => assert!(
+                matches!(metrics::roc_auc(&t, proba.view()), Err(MetricError::Undefined { .. })),
+                "{name}"
+            ),
+        }
+    }
+}
+
+#[test]
+fn undefined_and_bad_inputs_are_named() {
+    let one_class = Array2::from_shape_vec((3, 2), vec![0.2, 0.8, 0.4, 0.6, 0.9, 0.1]).unwrap();
+    assert!(matches!(
+        metrics::roc_auc(&[1, 1, 1], one_class.view()),
+        Err(MetricError::Undefined { metric: "ROC-AUC", .. })
+    ));
+    assert_eq!(metrics::accuracy(&[0, 1], &[0]), Err(MetricError::LengthMismatch { y_true: 2, y_pred: 1 }));
+    assert_eq!(metrics::accuracy(&[], &[]), Err(MetricError::Empty));
+    assert!(matches!(
+        metrics::f1(&[0, 3], &[0, 1], 2, Average::Macro),
+        Err(MetricError::UnknownLabel { label: 3, .. })
+    ));
+    let nan = Array2::from_shape_vec((2, 2), vec![f64::NAN, 1.0, 0.5, 0.5]).unwrap();
+    assert!(matches!(metrics::log_loss(&[0, 1], nan.view()), Err(MetricError::BadScores { .. })));
+    // A class never predicted: precision 0 by scikit-learn's zero_division=0, not NaN.
+    let p = metrics::precision(&[0, 1, 2], &[0, 1, 1], 3, Average::Macro).unwrap();
+    assert!((p - 0.5).abs() < 1e-15, "{p}");
+    let report =
+        metrics::ClassificationReport::new(&[0, 1, 1], &[0, 1, 0], &["No".into(), "Yes".into()]).unwrap();
+    let text = report.to_string();
+    assert!(text.contains("precision") && text.contains("Yes") && text.contains("weighted avg"), "{text}");
+}
+
+#[test]
+fn grid_search_over_max_depth_matches_sklearn_on_breast_cancer() {
+    let fx = fixture();
+    let g = &fx["grid_search"];
+    let table = datasets::breast_cancer().unwrap().table;
+    let depths: Vec<Value> = g["params"].as_array().unwrap().clone();
+    assert_eq!(depths, [json!(1), json!(2), json!(3), json!(4), json!(5), json!(6), json!(8), Value::Null]);
+    let search = GridSearch::new(Pipeline::new().classifier("classifier", DecisionTreeClassifier::params()))
+        .param("classifier.max_depth", depths);
+    let result = search.fit(&table, "diagnosis", &KFold::new(5), Scoring::Accuracy, None).unwrap();
+    let theirs: Vec<f64> = serde_json::from_value(g["mean_test_score"].clone()).unwrap();
+    for (c, t) in result.candidates.iter().zip(&theirs) {
+        println!(
+            "max_depth {}: amber {:.4}, scikit-learn {:.4}",
+            c.params["classifier.max_depth"], c.cv.mean, t
+        );
+    }
+    println!(
+        "best: amber {} ({:.4}), scikit-learn {} ({:.4})",
+        result.best_params["classifier.max_depth"],
+        result.best_score,
+        g["best_max_depth"],
+        g["best_score"].as_f64().unwrap()
+    );
+    // amber's trees draw features as scikit-learn's do, so every fold's score is the same.
+    let folds: Vec<Vec<f64>> = serde_json::from_value(g["fold_scores"].clone()).unwrap();
+    for (i, c) in result.candidates.iter().enumerate() {
+        for (f, fold) in folds.iter().enumerate() {
+            assert!(
+                (c.cv.scores[f] - fold[i]).abs() < 1e-12,
+                "max_depth {}: fold {f}",
+                c.params["classifier.max_depth"]
+            );
+        }
+        assert!((c.cv.mean - theirs[i]).abs() < 1e-12);
+    }
+    assert_eq!(result.best_params["classifier.max_depth"], g["best_max_depth"]);
+    assert!((result.best_score - g["best_score"].as_f64().unwrap()).abs() < 1e-12);
+}
