@@ -8,15 +8,18 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use amber_data::datasets;
-use amber_estimators::{ClassifierParams, RandomForestClassifier};
+use amber_estimators::{ClassifierParams, DecisionTreeClassifier, RandomForestClassifier};
+use amber_model_selection::{GridSearch, KFold, Scoring, StratifiedKFold};
 use amber_persistence::{load, save, SaveOptions};
+use amber_pipeline::Pipeline;
+use serde_json::json;
 
 use crate::alloc;
 
 /// Arguments of `cargo xtask bench`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// What to measure: `persistence`.
+    /// What to measure: `persistence` or `search`.
     #[arg(default_value = "persistence")]
     what: String,
     /// Repetitions per timing (the median is shown).
@@ -45,7 +48,8 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     }
     match args.what.as_str() {
         "persistence" => persistence(args),
-        other => Err(format!("unknown benchmark {other:?} (known: persistence)").into()),
+        "search" => search(args),
+        other => Err(format!("unknown benchmark {other:?} (known: persistence, search)").into()),
     }
 }
 
@@ -220,4 +224,101 @@ fn write_csv(table: &amber_data::Table, path: &Path) -> std::io::Result<()> {
 
 fn serde_json_value(text: &str) -> Option<serde_json::Value> {
     serde_json::from_str(text.lines().last()?).ok()
+}
+
+/// Runs `f` on a rayon pool of `threads` threads and times it.
+fn on_threads<T>(threads: usize, f: impl FnOnce() -> T + Send) -> Result<(T, Duration), Box<dyn Error>>
+where
+    T: Send,
+{
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+    let t = Instant::now();
+    let out = pool.install(f);
+    Ok((out, t.elapsed()))
+}
+
+fn search(args: &Args) -> Result<(), Box<dyn Error>> {
+    let dir = root().join("target/bench");
+    std::fs::create_dir_all(&dir)?;
+    let cancer = datasets::breast_cancer()?.table;
+    let synthetic = datasets::synthetic(5_000, 20, 3, 1)?;
+    let tree_grid = GridSearch::new(Pipeline::new().classifier("c", DecisionTreeClassifier::params())).param(
+        "c.max_depth",
+        vec![json!(1), json!(2), json!(3), json!(4), json!(5), json!(6), json!(8), json!(null)],
+    );
+    let forest_grid = GridSearch::new(Pipeline::new().classifier("c", RandomForestClassifier::params()))
+        .param("c.n_estimators", vec![json!(10), json!(30), json!(100)])
+        .param("c.max_depth", vec![json!(2), json!(4), json!(6), json!(8), json!(null)]);
+
+    let mut rows = Vec::new();
+    for threads in [1, 2] {
+        let (tree, t1) = on_threads(threads, || {
+            tree_grid.fit(&cancer, "diagnosis", &KFold::new(5), Scoring::Accuracy, None)
+        })?;
+        let tree = tree?;
+        let (forest, t2) = on_threads(threads, || {
+            forest_grid.fit(&synthetic.table, "label", &StratifiedKFold::new(5), Scoring::Accuracy, None)
+        })?;
+        let forest = forest?;
+        rows.push((
+            threads,
+            t1,
+            amber_model_selection::describe(&tree.best_params),
+            tree.best_score,
+            t2,
+            amber_model_selection::describe(&forest.best_params),
+            forest.best_score,
+        ));
+    }
+    let py = python(args).and_then(|p| {
+        let (syn, bc) = (dir.join("synthetic5000.csv"), dir.join("breast_cancer.csv"));
+        write_csv(&synthetic.table, &syn).ok()?;
+        write_csv(&cancer, &bc).ok()?;
+        let out =
+            Command::new(&p).arg(root().join("tools/bench_search.py")).arg(&syn).arg(&bc).output().ok()?;
+        serde_json_value(&String::from_utf8_lossy(&out.stdout))
+    });
+    println!("grid searches, wall clock (5 folds each; refit of the best included)\n");
+    println!("{:<44} {:>10} {:>10}", "", "1 thread", "2 threads");
+    let secs = |d: Duration| format!("{:.2} s", d.as_secs_f64());
+    println!(
+        "{:<44} {:>10} {:>10}",
+        "amber: tree max_depth × 8, breast_cancer",
+        secs(rows[0].1),
+        secs(rows[1].1)
+    );
+    println!(
+        "{:<44} {:>10} {:>10}",
+        "amber: forest 3 × 5 grid, 5,000 × 20 rows",
+        secs(rows[0].4),
+        secs(rows[1].4)
+    );
+    if let Some(v) = &py {
+        let s = |k: &str| v[k]["seconds"].as_f64().map_or("–".into(), |x| format!("{x:.2} s"));
+        println!(
+            "{:<44} {:>10} {:>10}",
+            "scikit-learn GridSearchCV: tree",
+            s("tree_grid_jobs1"),
+            s("tree_grid_jobs2")
+        );
+        println!(
+            "{:<44} {:>10} {:>10}",
+            "scikit-learn GridSearchCV: forest",
+            s("forest_grid_jobs1"),
+            s("forest_grid_jobs2")
+        );
+    } else {
+        println!("(scikit-learn not found: pass --python, or create ./venv)");
+    }
+    println!("\nbest, amber: tree {} ({:.4}); forest {} ({:.4})", rows[0].2, rows[0].3, rows[0].5, rows[0].6);
+    if let Some(v) = &py {
+        println!(
+            "best, scikit-learn: tree {} ({:.4}); forest {} ({:.4})",
+            v["tree_grid_jobs1"]["best"],
+            v["tree_grid_jobs1"]["score"].as_f64().unwrap_or(0.0),
+            v["forest_grid_jobs1"]["best"],
+            v["forest_grid_jobs1"]["score"].as_f64().unwrap_or(0.0)
+        );
+    }
+    Ok(())
 }

@@ -18,7 +18,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
-    /// Load iris, split it as scikit-learn does, and (once training lands) train, pick, save and verify a model.
+    /// Train five candidates on iris, pick the best by cross-validation, save, register and verify it.
     TrainIris(train_iris::Args),
     /// Benchmarks (`persistence`), in a release build, beside scikit-learn when Python is present.
     Bench(bench::Args),

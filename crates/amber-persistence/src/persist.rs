@@ -20,6 +20,10 @@ pub trait Persist: Serialize + DeserializeOwned {
     fn outputs(&self, input: &Table) -> Result<Vec<Vec<Cell>>, String>;
     /// Input rows to verify with when the caller gives none.
     fn default_sample(&self) -> Option<Table>;
+    /// The algorithm, for versioned file names (`random_forest_classifier`); by default the kind.
+    fn algorithm(&self) -> String {
+        Self::KIND.to_string()
+    }
     /// The input schema, if the type has one.
     fn schema(&self) -> Option<InputSchema> {
         None
@@ -229,6 +233,11 @@ impl Persist for FittedPipeline {
 
     fn schema(&self) -> Option<InputSchema> {
         Some(self.schema.clone())
+    }
+
+    /// The classifier's kind (`logistic_regression`), or `transformers` for a pipeline without one.
+    fn algorithm(&self) -> String {
+        self.classifier.as_ref().map_or("transformers", |c| c.model.kind()).to_string()
     }
 
     fn labels(&self) -> Option<Vec<String>> {

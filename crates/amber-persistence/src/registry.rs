@@ -73,7 +73,7 @@ fn claim_version(dir: &Path, name: &str) -> Result<u32, PersistError> {
 
 /// Saves `obj` as the next version of `name` in `dir` (created if needed), as
 /// `<name>_<algorithm>_v<N>_<YYYYmmddTHHMMSSZ>.amber`; never overwrites a file. The algorithm is
-/// the object's kind. Returns the path.
+/// [`Persist::algorithm`]: the model's kind, or a pipeline's classifier's. Returns the path.
 ///
 /// ```
 /// use amber_estimators::{ClassifierParams, DecisionTreeClassifier};
@@ -101,7 +101,7 @@ pub fn save_versioned<T: Persist>(
     std::fs::create_dir_all(dir).map_err(io_error(dir, "create directory"))?;
     let version = claim_version(dir, name)?;
     let stamp: String = crate::io::now_utc().chars().filter(|c| *c != '-' && *c != ':').collect();
-    let path = dir.join(format!("{name}_{}_v{version}_{stamp}.amber", T::KIND));
+    let path = dir.join(format!("{name}_{}_v{version}_{stamp}.amber", obj.algorithm()));
     if path.exists() {
         return Err(registry_error(dir, format!("{} already exists", path.display())));
     }

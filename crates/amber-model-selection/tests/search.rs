@@ -1,0 +1,172 @@
+//! Cross-validation, grid search and comparison: thread-count independence, progress, ordering.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use amber_data::datasets;
+use amber_estimators::*;
+use amber_model_selection::*;
+use amber_pipeline::{FittedPipeline, Pipeline};
+use serde_json::json;
+
+fn cbor(p: &FittedPipeline) -> Vec<u8> {
+    let mut out = Vec::new();
+    ciborium::into_writer(p, &mut out).unwrap();
+    out
+}
+
+fn candidates() -> Vec<(String, Pipeline)> {
+    vec![
+        (
+            "logistic".into(),
+            Pipeline::new()
+                .transformer("scaler", StandardScaler::params())
+                .classifier("c", LogisticRegression::params()),
+        ),
+        (
+            "forest".into(),
+            Pipeline::new()
+                .classifier("c", RandomForestClassifier::params().n_estimators(20).random_state(3)),
+        ),
+        ("tree".into(), Pipeline::new().classifier("c", DecisionTreeClassifier::params().max_depth(Some(2)))),
+    ]
+}
+
+#[test]
+fn results_do_not_depend_on_the_number_of_threads() {
+    let iris = datasets::iris().unwrap().table;
+    let cv = StratifiedKFold::new(5).shuffled(1);
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| {
+            let board = compare(&candidates(), &iris, "species", &cv, Scoring::Accuracy, None).unwrap();
+            let grid = GridSearch::new(
+                Pipeline::new().classifier("c", RandomForestClassifier::params().n_estimators(10)),
+            )
+            .param("c.max_depth", vec![json!(1), json!(2), json!(null)])
+            .param("c.random_state", vec![json!(0), json!(1)])
+            .fit(&iris, "species", &cv, Scoring::F1Macro, None)
+            .unwrap();
+            let scores: Vec<Vec<f64>> = board.entries.iter().map(|e| e.cv.scores.clone()).collect();
+            let grid_scores: Vec<Vec<f64>> = grid.candidates.iter().map(|c| c.cv.scores.clone()).collect();
+            (
+                board.entries[0].name.clone(),
+                scores,
+                cbor(&board.best),
+                grid.best_index,
+                grid_scores,
+                cbor(&grid.best),
+            )
+        })
+    };
+    let one = run(1);
+    assert_eq!(one, run(4), "same scores, same winner, same fitted model bytes");
+    assert_eq!(one, run(2));
+}
+
+#[test]
+fn progress_is_reported_for_every_fit() {
+    let iris = datasets::iris().unwrap().table;
+    let seen = Mutex::new(Vec::new());
+    let calls = AtomicUsize::new(0);
+    let report = |p: Progress| {
+        calls.fetch_add(1, Ordering::Relaxed);
+        seen.lock().unwrap().push(p);
+    };
+    let grid = GridSearch::new(Pipeline::new().classifier("c", DecisionTreeClassifier::params()))
+        .param("c.max_depth", vec![json!(1), json!(2)])
+        .param("c.criterion", vec![json!("gini"), json!("entropy")]);
+    grid.fit(&iris, "species", &KFold::new(3), Scoring::Accuracy, Some(&report)).unwrap();
+    let mut seen = seen.into_inner().unwrap();
+    assert_eq!(calls.load(Ordering::Relaxed), 12, "4 combinations × 3 folds");
+    seen.sort_by_key(|p| p.done);
+    assert_eq!(seen.iter().map(|p| p.done).collect::<Vec<_>>(), (1..=12).collect::<Vec<_>>());
+    assert!(seen.iter().all(|p| p.total == 12));
+}
+
+#[test]
+fn grid_order_ranks_and_randomized_search() {
+    let iris = datasets::iris().unwrap().table;
+    let search = GridSearch::new(Pipeline::new().classifier("c", DecisionTreeClassifier::params()))
+        .param("c.max_depth", vec![json!(1), json!(3)])
+        .param("c.criterion", vec![json!("gini"), json!("entropy")]);
+    // scikit-learn's ParameterGrid order: paths sorted, the last varying fastest.
+    let combos: Vec<String> = search.combinations().iter().map(describe).collect();
+    assert_eq!(
+        combos,
+        [
+            "c.criterion=\"gini\", c.max_depth=1",
+            "c.criterion=\"gini\", c.max_depth=3",
+            "c.criterion=\"entropy\", c.max_depth=1",
+            "c.criterion=\"entropy\", c.max_depth=3"
+        ]
+    );
+    let result = search.fit(&iris, "species", &StratifiedKFold::new(5), Scoring::Accuracy, None).unwrap();
+    let best = &result.candidates[result.best_index];
+    assert_eq!(best.rank, 1);
+    assert!(result.candidates.iter().all(|c| c.cv.mean <= result.best_score));
+    // Ties share the lower rank; the best is the first of the best.
+    let first_best = result.candidates.iter().position(|c| c.cv.mean == result.best_score).unwrap();
+    assert_eq!(result.best_index, first_best);
+    assert!(result.candidates.iter().all(|c| c.cv.fit_times.len() == 5 && c.cv.score_times.len() == 5));
+    assert_eq!(result.best.predict(&iris).unwrap().len(), 150, "refitted on all rows");
+
+    let sampled = search.clone().randomized(2, 7);
+    assert_eq!(sampled.combinations().len(), 2);
+    assert_eq!(sampled.combinations(), search.clone().randomized(2, 7).combinations(), "seeded");
+    let r = sampled.fit(&iris, "species", &StratifiedKFold::new(5), Scoring::Accuracy, None).unwrap();
+    assert_eq!(r.candidates.len(), 2);
+}
+
+#[test]
+fn leaderboard_is_sorted_with_a_stated_tie_break() {
+    let iris = datasets::iris().unwrap().table;
+    // Two identical candidates tie exactly: the one given first ranks first.
+    let mut cands = candidates();
+    cands.push(("tree again".into(), cands[2].1.clone()));
+    let board = compare(&cands, &iris, "species", &StratifiedKFold::new(5), Scoring::Accuracy, None).unwrap();
+    let means: Vec<f64> = board.entries.iter().map(|e| e.cv.mean).collect();
+    assert!(means.windows(2).all(|w| w[0] >= w[1]), "{means:?}");
+    let tree = board.entries.iter().position(|e| e.name == "tree").unwrap();
+    let again = board.entries.iter().position(|e| e.name == "tree again").unwrap();
+    assert!(tree < again);
+    let cv = cross_validate(&cands[0].1, &iris, "species", &StratifiedKFold::new(5), Scoring::Accuracy, None)
+        .unwrap();
+    let entry = board.entries.iter().find(|e| e.name == "logistic").unwrap();
+    assert_eq!(entry.cv.scores, cv.scores);
+    let n = cv.scores.len() as f64;
+    let mean = cv.scores.iter().sum::<f64>() / n;
+    assert_eq!(cv.mean, mean);
+    assert!((cv.std - (cv.scores.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / n).sqrt()).abs() < 1e-15);
+}
+
+#[test]
+fn scorings_and_errors() {
+    let cancer = datasets::breast_cancer().unwrap().table;
+    let lr = Pipeline::new()
+        .transformer("s", StandardScaler::params())
+        .classifier("c", LogisticRegression::params());
+    for scoring in [Scoring::RocAuc, Scoring::NegLogLoss, Scoring::F1Weighted] {
+        let cv = cross_validate(&lr, &cancer, "diagnosis", &StratifiedKFold::new(3), scoring, None).unwrap();
+        assert!(cv.scores.iter().all(|s| s.is_finite()), "{}", scoring.name());
+    }
+    let err = cross_validate(&lr, &cancer, "nope", &KFold::new(3), Scoring::Accuracy, None).unwrap_err();
+    assert!(matches!(err, SearchError::Data(_)), "{err:?}");
+    let err = cross_validate(&lr, &cancer, "diagnosis", &KFold::new(1), Scoring::Accuracy, None).unwrap_err();
+    assert!(matches!(err, SearchError::Split(SplitError::TooFewSplits { .. })), "{err:?}");
+    let bad = GridSearch::new(lr.clone()).param("c.depth", vec![json!(1)]);
+    assert!(matches!(
+        bad.fit(&cancer, "diagnosis", &KFold::new(3), Scoring::Accuracy, None),
+        Err(SearchError::Grid(_))
+    ));
+    // A candidate that cannot fit: the error names it and the fold.
+    let broken = Pipeline::new().classifier("c", LogisticRegression::params().c(-1.0));
+    let err =
+        compare(&[("broken".into(), broken)], &cancer, "diagnosis", &KFold::new(3), Scoring::Accuracy, None)
+            .unwrap_err();
+    assert!(matches!(&err, SearchError::Fit { candidate, .. } if candidate == "broken"), "{err:?}");
+    assert!(matches!(
+        compare(&[], &cancer, "diagnosis", &KFold::new(3), Scoring::Accuracy, None),
+        Err(SearchError::NoCandidates)
+    ));
+}

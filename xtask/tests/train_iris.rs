@@ -1,0 +1,63 @@
+//! `cargo xtask train-iris`, end to end: the real binary, run twice into a fresh registry.
+
+use std::path::Path;
+use std::process::Command;
+
+fn run(out_dir: &Path) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["train-iris", "--out-dir"])
+        .arg(out_dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "train-iris failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    stdout
+}
+
+#[test]
+fn train_iris_trains_saves_registers_and_verifies() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("train-iris-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let first = run(&dir);
+    assert!(first.contains("120 train / 30 test"), "{first}");
+    for name in ["logistic_regression", "scaler+svc", "decision_tree", "random_forest (100 trees)"] {
+        assert!(first.contains(name), "leaderboard lists {name}:\n{first}");
+    }
+    assert!(first.contains("test accuracy: 1.0000"), "scikit-learn's split gives 1.0 here:\n{first}");
+    assert!(first.contains("champion: v1 (first champion)"), "{first}");
+    assert!(first.contains("verified"), "{first}");
+
+    let files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".amber"))
+        .collect();
+    assert_eq!(files.len(), 1);
+    assert!(files[0].starts_with("iris_") && files[0].contains("_v1_"), "{files:?}");
+    let header = amber_persistence::verify(dir.join(&files[0])).unwrap();
+    assert!(header.metrics.contains_key("cv_accuracy_mean") && header.metrics["test_accuracy"] == 1.0);
+    assert!(header.dataset.is_some() && header.schema.is_some());
+    assert_eq!(header.labels.as_deref().unwrap(), ["setosa", "versicolor", "virginica"]);
+    assert!(dir.join(format!("{}.json", files[0])).exists(), "JSON sidecar");
+
+    // A second run is version 2, never overwriting version 1; same metric, so it may take over.
+    let second = run(&dir);
+    assert!(second.contains("_v2_") && second.contains("champion: v2 (was v1)"), "{second}");
+    let registry = amber_persistence::Registry::open(&dir).unwrap();
+    assert_eq!(registry.versions("iris").unwrap().len(), 2);
+    assert_eq!(registry.alias("iris", "champion").unwrap().unwrap().version, 2);
+}
+
+#[test]
+fn help_and_bad_flags() {
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask")).args(["train-iris", "--help"]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && text.contains("--out-dir") && text.contains("--seed"), "{text}");
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["train-iris", "--test-size", "1.5"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "a bad test size exits non-zero");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("test_size"));
+}
