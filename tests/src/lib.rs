@@ -2,10 +2,9 @@
 
 use std::path::PathBuf;
 
-use amber_data::{ColumnKind, Table};
-use amber_estimators::{ImputeStrategy, OneHotEncoder, SimpleImputer, StandardScaler};
+use amber_data::Table;
 use amber_model_selection::{train_test_split, TrainTestSplit};
-use amber_pipeline::{ColumnTransformer, Columns};
+use amber_pipeline::ColumnTransformer;
 
 /// The repository root (the folder holding `datasets/`).
 pub fn repo_root() -> PathBuf {
@@ -20,17 +19,9 @@ pub fn split_80_20(table: &Table) -> (Table, Table, TrainTestSplit) {
     (train, test, split)
 }
 
-/// The tutorial lab's preprocessing: numeric → median imputer + scaler; categorical → most-frequent
-/// imputer + one-hot (unknown categories ignored); `drop` columns left out.
+/// The tutorial lab's preprocessing ([`ColumnTransformer::standard`]) without the `drop` columns.
 pub fn lab_preprocessing(drop: &[&str]) -> ColumnTransformer {
-    ColumnTransformer::new()
-        .group("numeric", Columns::Kind(ColumnKind::Numeric))
-        .step("imputer", SimpleImputer::params().strategy(ImputeStrategy::Median))
-        .step("scaler", StandardScaler::params())
-        .group("categorical", Columns::Kind(ColumnKind::Categorical))
-        .step("imputer", SimpleImputer::params().strategy(ImputeStrategy::MostFrequent))
-        .step("onehot", OneHotEncoder::params().handle_unknown(amber_estimators::HandleUnknown::Ignore))
-        .drop(drop.iter().copied())
+    ColumnTransformer::standard().drop(drop.iter().copied())
 }
 
 /// Fraction of equal entries.

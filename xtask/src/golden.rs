@@ -5,10 +5,10 @@
 use std::error::Error;
 use std::path::{Path, PathBuf};
 
-use amber_data::{datasets, ColumnKind};
+use amber_data::datasets;
 use amber_estimators::*;
 use amber_persistence::{save, Persist, SaveOptions, FORMAT_MAJOR, FORMAT_MINOR};
-use amber_pipeline::{ColumnTransformer, Columns, FittedClassifier, Pipeline};
+use amber_pipeline::{ColumnTransformer, FittedClassifier, Pipeline};
 
 fn write<T: Persist>(dir: &Path, obj: &T, options: &SaveOptions) -> Result<(), Box<dyn Error>> {
     let path = dir.join(format!("{}.amber", T::KIND));
@@ -45,16 +45,7 @@ pub fn run() -> Result<(), Box<dyn Error>> {
     write(&dir, &SimpleImputer::params().strategy(ImputeStrategy::MostFrequent).fit(&penguins)?, &p)?;
     write(&dir, &OneHotEncoder::params().fit(&penguins.select(&["island", "species"])?)?, &p)?;
     let pipeline = Pipeline::new()
-        .transformer(
-            "pre",
-            ColumnTransformer::new()
-                .group("numeric", Columns::Kind(ColumnKind::Numeric))
-                .step("imputer", SimpleImputer::params().strategy(ImputeStrategy::Median))
-                .step("scaler", StandardScaler::params())
-                .group("categorical", Columns::Kind(ColumnKind::Categorical))
-                .step("imputer", SimpleImputer::params().strategy(ImputeStrategy::MostFrequent))
-                .step("onehot", OneHotEncoder::params()),
-        )
+        .transformer("pre", ColumnTransformer::standard())
         .classifier("classifier", LogisticRegression::params().max_iter(500));
     let fitted = pipeline.fit(&penguins, "species")?;
     write(&dir, &fitted, &p.clone().hyperparameters(&pipeline).compress(3))?;

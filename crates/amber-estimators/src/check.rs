@@ -71,6 +71,15 @@ pub(crate) fn param(
     }
 }
 
+/// A hyperparameter that must be a positive finite number.
+pub(crate) fn positive(
+    estimator: &'static str,
+    name: &'static str,
+    value: f64,
+) -> Result<(), EstimatorError> {
+    param(estimator, name, value, value.is_finite() && value > 0.0, "must be a positive finite number")
+}
+
 /// The position of `class` in `classes` for every label of `y` (all are present by construction).
 pub(crate) fn encode(classes: &[usize], y: &[usize]) -> Vec<usize> {
     y.iter().map(|c| classes.binary_search(c).unwrap_or(0)).collect()

@@ -92,14 +92,8 @@ impl ClassifierParams for LogisticRegressionParams {
     type Model = LogisticRegression;
 
     fn validate(&self) -> Result<(), EstimatorError> {
-        param(E, "C", self.c, self.c.is_finite() && self.c > 0.0, "must be a positive finite number")?;
-        param(
-            E,
-            "tol",
-            self.tol,
-            self.tol.is_finite() && self.tol > 0.0,
-            "must be a positive finite number",
-        )?;
+        check::positive(E, "C", self.c)?;
+        check::positive(E, "tol", self.tol)?;
         param(E, "max_iter", self.max_iter, self.max_iter > 0, "must be at least 1")
     }
 

@@ -10,7 +10,7 @@ use linfa_svm::Svm;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
-use crate::check::{self, invalid, param};
+use crate::check::{self, invalid};
 use crate::contract::{setters, Classifier, ClassifierParams};
 use crate::error::EstimatorError;
 
@@ -372,16 +372,10 @@ impl ClassifierParams for SVCParams {
     type Model = SVC;
 
     fn validate(&self) -> Result<(), EstimatorError> {
-        param(E, "C", self.c, self.c.is_finite() && self.c > 0.0, "must be a positive finite number")?;
-        param(
-            E,
-            "tol",
-            self.tol,
-            self.tol.is_finite() && self.tol > 0.0,
-            "must be a positive finite number",
-        )?;
+        check::positive(E, "C", self.c)?;
+        check::positive(E, "tol", self.tol)?;
         if let Kernel::Rbf { gamma: Gamma::Value(g) } = self.kernel {
-            param(E, "gamma", g, g.is_finite() && g > 0.0, "must be a positive finite number")?;
+            check::positive(E, "gamma", g)?;
         }
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! `ColumnTransformer`: a chain of transformers per group of columns, outputs side by side.
 
 use amber_data::{Column, ColumnKind, Table};
+use amber_estimators::{HandleUnknown, ImputeStrategy, OneHotEncoder, SimpleImputer, StandardScaler};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -74,6 +75,33 @@ impl ColumnTransformer {
     /// No groups, remainder dropped.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The usual tabular preprocessing (the tutorials' lab): numeric columns → median imputer +
+    /// standard scaler (group `numeric`); categorical columns → most-frequent imputer + one-hot
+    /// encoder that ignores unknown categories (group `categorical`); remainder dropped. Add
+    /// `.drop([...])` for id columns.
+    ///
+    /// ```
+    /// use amber_pipeline::{ColumnTransformer, Pipeline};
+    /// use amber_estimators::LogisticRegression;
+    ///
+    /// let churn = amber_data::datasets::telco_churn()?.table;
+    /// let model = Pipeline::new()
+    ///     .transformer("pre", ColumnTransformer::standard().drop(["customerid"]))
+    ///     .classifier("classifier", LogisticRegression::params().max_iter(1000))
+    ///     .fit(&churn, "churn")?;
+    /// assert_eq!(model.proba_labels()?, ["No", "Yes"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn standard() -> Self {
+        ColumnTransformer::new()
+            .group("numeric", Columns::Kind(ColumnKind::Numeric))
+            .step("imputer", SimpleImputer::params().strategy(ImputeStrategy::Median))
+            .step("scaler", StandardScaler::params())
+            .group("categorical", Columns::Kind(ColumnKind::Categorical))
+            .step("imputer", SimpleImputer::params().strategy(ImputeStrategy::MostFrequent))
+            .step("onehot", OneHotEncoder::params().handle_unknown(HandleUnknown::Ignore))
     }
 
     /// Starts a new group; following [`ColumnTransformer::step`] calls add to it.

@@ -9,18 +9,16 @@
 //! use amber_pipeline::{ColumnTransformer, Columns, Pipeline};
 //!
 //! let penguins = datasets::penguins()?.table; // species, island, sex … with NA
-//! let pipeline = Pipeline::new()
-//!     .transformer(
-//!         "pre",
-//!         ColumnTransformer::new()
-//!             .group("numeric", Columns::Kind(ColumnKind::Numeric))
-//!             .step("imputer", SimpleImputer::params().strategy(ImputeStrategy::Median))
-//!             .step("scaler", StandardScaler::params())
-//!             .group("categorical", Columns::Kind(ColumnKind::Categorical))
-//!             .step("imputer", SimpleImputer::params().strategy(ImputeStrategy::MostFrequent))
-//!             .step("onehot", OneHotEncoder::params()),
-//!     )
-//!     .classifier("classifier", LogisticRegression::params());
+//! // Numeric: median + scale; categorical: most frequent + one-hot. (`ColumnTransformer::standard()`
+//! // is this preset.)
+//! let pre = ColumnTransformer::new()
+//!     .group("numeric", Columns::Kind(ColumnKind::Numeric))
+//!     .step("imputer", SimpleImputer::params().strategy(ImputeStrategy::Median))
+//!     .step("scaler", StandardScaler::params())
+//!     .group("categorical", Columns::Kind(ColumnKind::Categorical))
+//!     .step("imputer", SimpleImputer::params().strategy(ImputeStrategy::MostFrequent))
+//!     .step("onehot", OneHotEncoder::params());
+//! let pipeline = Pipeline::new().transformer("pre", pre).classifier("classifier", LogisticRegression::params());
 //! let fitted = pipeline.fit(&penguins, "species")?;
 //! let labels = fitted.predict(&penguins)?;
 //! assert!(labels.iter().all(|l| ["Adelie", "Chinstrap", "Gentoo"].contains(&l.as_str())));

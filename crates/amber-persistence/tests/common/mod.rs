@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
-use amber_data::{datasets, ColumnKind, Table};
+use amber_data::{datasets, Table};
 use amber_estimators::*;
-use amber_pipeline::{ColumnTransformer, Columns, FittedPipeline, Pipeline};
+use amber_pipeline::{ColumnTransformer, FittedPipeline, Pipeline};
 use ndarray::Array2;
 
 /// A fresh empty directory under the target dir, unique per test and process.
@@ -49,16 +49,7 @@ pub fn svc() -> SVC {
 pub fn penguins_pipeline() -> FittedPipeline {
     let penguins = datasets::penguins().unwrap().table;
     Pipeline::new()
-        .transformer(
-            "pre",
-            ColumnTransformer::new()
-                .group("numeric", Columns::Kind(ColumnKind::Numeric))
-                .step("imputer", SimpleImputer::params().strategy(ImputeStrategy::Median))
-                .step("scaler", StandardScaler::params())
-                .group("categorical", Columns::Kind(ColumnKind::Categorical))
-                .step("imputer", SimpleImputer::params().strategy(ImputeStrategy::MostFrequent))
-                .step("onehot", OneHotEncoder::params()),
-        )
+        .transformer("pre", ColumnTransformer::standard())
         .classifier("classifier", LogisticRegression::params().max_iter(500))
         .fit(&penguins, "species")
         .unwrap()
