@@ -22,7 +22,7 @@ enum Task {
     TrainIris(train_iris::Args),
     /// Benchmarks (`persistence`), in a release build, beside scikit-learn when Python is present.
     Bench(bench::Args),
-    /// Write one model file of every kind into tests/fixtures/format-v<version>/ (run when the format changes).
+    /// Write one model file of every kind into `tests/fixtures/format-v<version>/` (run when the format changes).
     Golden,
 }
 

@@ -17,6 +17,8 @@
 //! # Ok::<(), amber_data::DataError>(())
 //! ```
 
+#![deny(missing_docs)]
+
 mod csv;
 pub mod datasets;
 mod error;
