@@ -5,7 +5,7 @@
 use amber_data::{Column, LabelMap, Table};
 use amber_estimators::*;
 use amber_pipeline::{FittedClassifier, FittedPipeline, InputSchema};
-use ndarray::Array2;
+use ndarray::{Array2, ArrayView2};
 use serde::{de::DeserializeOwned, Serialize};
 
 use crate::header::Cell;
@@ -88,7 +88,7 @@ fn classifier_outputs(
 }
 
 macro_rules! persist_classifier {
-    ($($ty:ty => $kind:literal, $scores:expr;)*) => {$(
+    ($($ty:ty => $kind:literal, $scores:path;)*) => {$(
         impl Persist for $ty {
             const KIND: &'static str = $kind;
             fn check(&self) -> Result<(), String> {
@@ -96,8 +96,7 @@ macro_rules! persist_classifier {
             }
             fn outputs(&self, input: &Table) -> Result<Vec<Vec<Cell>>, String> {
                 let x = input.to_array2().map_err(|e| e.to_string())?;
-                #[allow(clippy::redundant_closure_call)]
-                let scores = ($scores)(self, x.view());
+                let scores = $scores(self, x.view());
                 classifier_outputs(self, scores, input)
             }
             fn default_sample(&self) -> Option<Table> {
@@ -107,19 +106,33 @@ macro_rules! persist_classifier {
     )*};
 }
 
-persist_classifier! {
-    LogisticRegression => "logistic_regression", |m: &LogisticRegression, x| m.predict_proba(x);
-    DecisionTreeClassifier => "decision_tree_classifier", |m: &DecisionTreeClassifier, x| m.predict_proba(x);
-    RandomForestClassifier => "random_forest_classifier", |m: &RandomForestClassifier, x| m.predict_proba(x);
-    SVC => "svc", |m: &SVC, x| m.decision_function(x);
-    FittedClassifier => "classifier", |m: &FittedClassifier, x| match m {
+/// The scores a classifier's verification compares: its probabilities.
+fn proba(m: &dyn Classifier, x: ArrayView2<f64>) -> Result<Array2<f64>, EstimatorError> {
+    m.predict_proba(x)
+}
+
+/// An SVC's decision values (available whether or not probabilities were enabled).
+fn svc_scores(m: &SVC, x: ArrayView2<f64>) -> Result<Array2<f64>, EstimatorError> {
+    m.decision_function(x)
+}
+
+fn fitted_scores(m: &FittedClassifier, x: ArrayView2<f64>) -> Result<Array2<f64>, EstimatorError> {
+    match m {
         FittedClassifier::Svc(svc) => svc.decision_function(x),
         other => other.predict_proba(x),
-    };
+    }
+}
+
+persist_classifier! {
+    LogisticRegression => "logistic_regression", proba;
+    DecisionTreeClassifier => "decision_tree_classifier", proba;
+    RandomForestClassifier => "random_forest_classifier", proba;
+    SVC => "svc", svc_scores;
+    FittedClassifier => "classifier", fitted_scores;
 }
 
 macro_rules! persist_transformer {
-    ($($ty:ty => $kind:literal, $sample:expr;)*) => {$(
+    ($($ty:ty => $kind:literal, $sample:path;)*) => {$(
         impl Persist for $ty {
             const KIND: &'static str = $kind;
             fn check(&self) -> Result<(), String> {
@@ -129,8 +142,7 @@ macro_rules! persist_transformer {
                 self.transform(input).map(|t| table_rows(&t)).map_err(|e| e.to_string())
             }
             fn default_sample(&self) -> Option<Table> {
-                #[allow(clippy::redundant_closure_call)]
-                ($sample)(self)
+                $sample(self)
             }
         }
     )*};
@@ -169,11 +181,19 @@ fn imputer_sample(m: &SimpleImputer) -> Option<Table> {
     Table::new(cols).ok()
 }
 
+fn scaler_sample(m: &dyn Transformer) -> Option<Table> {
+    numeric_sample(m.feature_names_in(), 4)
+}
+
+fn encoder_sample(m: &OneHotEncoder) -> Option<Table> {
+    category_sample(&m.columns, &m.categories)
+}
+
 persist_transformer! {
-    StandardScaler => "standard_scaler", |m: &StandardScaler| numeric_sample(&m.columns, 4);
-    MinMaxScaler => "min_max_scaler", |m: &MinMaxScaler| numeric_sample(&m.columns, 4);
+    StandardScaler => "standard_scaler", scaler_sample;
+    MinMaxScaler => "min_max_scaler", scaler_sample;
     SimpleImputer => "simple_imputer", imputer_sample;
-    OneHotEncoder => "one_hot_encoder", |m: &OneHotEncoder| category_sample(&m.columns, &m.categories);
+    OneHotEncoder => "one_hot_encoder", encoder_sample;
 }
 
 impl Persist for FittedPipeline {
