@@ -332,6 +332,16 @@ pub fn load_with_header<T: Persist>(path: impl AsRef<Path>) -> Result<(T, Header
 pub fn load_bytes<T: Persist>(bytes: &[u8], path: &Path) -> Result<(T, Header), PersistError> {
     let frame = format::decode(bytes, path)?;
     let header = decode_header(&frame, path)?;
+    load_frame(&frame, header, path)
+}
+
+/// The rest of [`load_bytes`], once the frame and header are decoded: kind, payload, validation,
+/// verification sample.
+fn load_frame<T: Persist>(
+    frame: &format::Frame<'_>,
+    header: Header,
+    path: &Path,
+) -> Result<(T, Header), PersistError> {
     if header.kind != T::KIND {
         return Err(PersistError::WrongKind {
             file: path.to_path_buf(),
@@ -339,7 +349,7 @@ pub fn load_bytes<T: Persist>(bytes: &[u8], path: &Path) -> Result<(T, Header), 
             found: header.kind,
         });
     }
-    let payload = decode_payload(&frame, &header, path)?;
+    let payload = decode_payload(frame, &header, path)?;
     let obj: T = ciborium::from_reader(payload.as_slice()).map_err(|e| PersistError::Decode {
         file: path.to_path_buf(),
         part: "payload",
@@ -407,11 +417,14 @@ pub fn verify(path: impl AsRef<Path>) -> Result<Header, PersistError> {
     use amber_estimators::*;
     let path = path.as_ref();
     let bytes = read(path)?;
-    let kind = inspect_bytes(&bytes, path)?.kind;
+    // Framing and checksum are checked once; the header's kind then picks the type.
+    let frame = format::decode(&bytes, path)?;
+    let header = decode_header(&frame, path)?;
+    let kind = header.kind.clone();
     macro_rules! by_kind {
         ($($t:ty),*) => {
             $(if kind == <$t as Persist>::KIND {
-                return load_bytes::<$t>(&bytes, path).map(|(_, h)| h);
+                return load_frame::<$t>(&frame, header, path).map(|(_, h)| h);
             })*
         };
     }
