@@ -4,7 +4,7 @@
 //! The fresh process is this test binary run again (`child` does nothing unless
 //! `AMBER_CHILD_MODEL` is set); it prints its predictions as one JSON line.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use amber_data::{datasets, Table};
@@ -22,11 +22,9 @@ struct Predictions {
     proba: Vec<Vec<u64>>,
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir =
-        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("tutorial-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+/// A fresh directory of this test's own, removed when dropped.
+fn scratch() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary directory")
 }
 
 /// The test rows of the sklearn-identical 80/20 split of `dataset`, without the target.
@@ -129,7 +127,8 @@ fn iris_logistic_regression_saved_and_loaded_elsewhere() {
     let here = predictions(&model, &x_test, &y_train.labels);
     assert_eq!(agreement(&here.labels, &truth("iris")), 1.0, "the tutorial's test accuracy");
 
-    let models = scratch("iris").join("models");
+    let tmp = scratch();
+    let models = tmp.path().join("models");
     for (file, options) in [
         ("iris_lr.amber", SaveOptions::default()),
         ("iris_lr_zstd.amber", SaveOptions::default().compress(3)),
@@ -152,7 +151,8 @@ fn scaler_and_model_two_files_then_one_pipeline() {
     let lr = LogisticRegression::params()
         .fit(scaler.transform(&x_train).unwrap().to_array2().unwrap().view(), &y_train.indices)
         .unwrap();
-    let dir = scratch("two-files");
+    let tmp = scratch();
+    let dir = tmp.path().to_path_buf();
     let model_path = dir.join("iris_lr.amber");
     save(&lr, &model_path, &SaveOptions::default()).unwrap();
     save(&scaler, dir.join("iris_lr.amber.scaler.amber"), &SaveOptions::default()).unwrap();
@@ -196,7 +196,8 @@ fn best_candidate_saved_by_name_and_forest_compressed() {
         .collect();
     // Highest accuracy; ties go to the earlier candidate.
     let (best_score, best) = scored.iter().fold(scored[0], |b, c| if c.0 > b.0 { *c } else { b });
-    let dir = scratch("best");
+    let tmp = scratch();
+    let dir = tmp.path().to_path_buf();
     let path = dir.join(format!("best_model_{}.amber", best.kind()));
     save(best, &path, &SaveOptions::default().metric("test_accuracy", best_score)).unwrap();
     assert_eq!(inspect(&path).unwrap().metrics["test_accuracy"], best_score);
@@ -234,7 +235,8 @@ fn churn_pipeline_with_metadata_served_from_a_fresh_process() {
         labels: fitted.predict(&rows).unwrap(),
         proba: rows_of(&fitted.predict_proba(&rows).unwrap()),
     };
-    let dir = scratch("churn");
+    let tmp = scratch();
+    let dir = tmp.path().to_path_buf();
     let path = dir.join("churn.amber");
     let options = SaveOptions::default()
         .dataset("telco_churn", &train)

@@ -41,6 +41,13 @@ fn scaled(classifier: impl Into<amber_pipeline::ClassifierSpec>) -> Pipeline {
     Pipeline::new().transformer("scaler", StandardScaler::params()).classifier("classifier", classifier)
 }
 
+/// The verification sample: up to five test rows, or training rows when the test split is empty.
+fn sample_rows(test: &amber_data::Table, train: &amber_data::Table) -> Result<amber_data::Table, Box<dyn Error>> {
+    let from = if test.n_rows() > 0 { test } else { train };
+    let rows: Vec<usize> = (0..from.n_rows().min(5)).collect();
+    Ok(from.take_rows(&rows)?)
+}
+
 pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let started = Instant::now();
     let iris = datasets::iris()?;
@@ -114,6 +121,13 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         println!("  {label:>12} {row:?}");
     }
     print!("{}", ClassificationReport::new(&y_test, &predicted, labels.labels())?);
+    for (class, label) in labels.labels().iter().enumerate() {
+        if !y_test.contains(&class) {
+            println!(
+                "note: no test row is {label:?} (support 0): its precision, recall and F1 are undefined and shown as 0"
+            );
+        }
+    }
 
     // Save, register, promote.
     let registry = Registry::open(&args.out_dir)?;
@@ -125,7 +139,8 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         .metric("test_accuracy", test_accuracy)
         .tag("candidate", &winner.name)
         .description("cargo xtask train-iris: best of five candidates by 5-fold stratified CV accuracy")
-        .sample(test.take_rows(&[0, 1, 2, 3, 4])?.drop_columns(&["species"])?);
+        .evaluation(&format!("StratifiedKFold(5) accuracy on the train split (test_size={}, seed={})", args.test_size, args.seed))
+        .sample(sample_rows(&test, &train)?.drop_columns(&["species"])?);
     let version = registry.register("iris", best, &options)?;
     println!("\nsaved {} (+ .json sidecar)", version.path.display());
     match registry.promote_if_better("iris", "champion", version.version, "cv_accuracy_mean")? {
@@ -135,6 +150,9 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         Promotion::Refused { current, current_metric, candidate_metric } => println!(
             "champion stays v{current}: its cv_accuracy_mean {current_metric:.4} beats this model's {candidate_metric:.4}"
         ),
+        Promotion::Incomparable { current, reason } => {
+            println!("champion stays v{current}: not comparable with this model: {reason}")
+        }
     }
 
     // Load it back and check.

@@ -16,8 +16,8 @@ fn run(out_dir: &Path) -> String {
 
 #[test]
 fn train_iris_trains_saves_registers_and_verifies() {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("train-iris-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("models");
 
     let first = run(&dir);
     assert!(first.contains("120 train / 30 test"), "{first}");

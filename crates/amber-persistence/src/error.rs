@@ -136,6 +136,96 @@ pub enum PersistError {
         /// What it must be.
         reason: String,
     },
+    /// Not a regular file (a directory, a FIFO, a device): refused before it is opened for reading.
+    #[error("{}: not a regular file", file.display())]
+    NotAFile {
+        /// The path.
+        file: PathBuf,
+    },
+    /// A size over a limit of [`crate::LoadOptions`] or of the format, refused before reading or
+    /// allocating it.
+    #[error("{}: {what} of {size} bytes is over the limit of {limit} bytes ({option})", file.display())]
+    TooLarge {
+        /// The file.
+        file: PathBuf,
+        /// What is too large (`file`, `decoded payload`).
+        what: &'static str,
+        /// Its size (declared or measured).
+        size: u64,
+        /// The limit.
+        limit: u64,
+        /// Where the limit comes from (`LoadOptions::max_payload_size`).
+        option: &'static str,
+    },
+    /// The CBOR structure of the header or payload is over the resource contract (too many items,
+    /// too deep, lengths longer than the data), refused before it is decoded.
+    #[error("{}: the {part} is refused before decoding: {reason}", file.display())]
+    TooComplex {
+        /// The file.
+        file: PathBuf,
+        /// `header` or `payload`.
+        part: &'static str,
+        /// What the structural scan found.
+        reason: String,
+    },
+    /// The file has no verification sample and the caller did not allow that.
+    #[error("{}: the file has no verification sample (LoadOptions::allow_missing_sample to accept it)", file.display())]
+    MissingSample {
+        /// The file.
+        file: PathBuf,
+    },
+    /// The verification sample is over its documented maximum.
+    #[error("{}: the verification sample has {rows} rows × {columns} columns; at most {max_rows} rows and {max_cells} cells are allowed", file.display())]
+    SampleTooLarge {
+        /// The file.
+        file: PathBuf,
+        /// Rows.
+        rows: usize,
+        /// Columns.
+        columns: usize,
+        /// The row limit.
+        max_rows: usize,
+        /// The cell limit.
+        max_cells: usize,
+    },
+    /// A header field disagrees with what the payload determines: the header is forged or damaged.
+    #[error("{}: the header's {field} does not match the model in the payload", file.display())]
+    HeaderMismatch {
+        /// The file.
+        file: PathBuf,
+        /// `labels`, `schema`, `n_features`, `steps`, `payload_sha256`.
+        field: &'static str,
+    },
+    /// The file's signature is malformed or does not match its contents.
+    #[error("{}: bad signature: {reason}", file.display())]
+    BadSignature {
+        /// The file.
+        file: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The file is signed by a key that is not among the trusted keys.
+    #[error("{}: signed by key {key_id}, which is not a trusted key", file.display())]
+    UntrustedSigner {
+        /// The file.
+        file: PathBuf,
+        /// The signer's key id.
+        key_id: String,
+    },
+    /// The file is not signed, and the caller requires a signature.
+    #[error("{}: the file is not signed, and a signature is required", file.display())]
+    SignatureRequired {
+        /// The file.
+        file: PathBuf,
+    },
+    /// A key file cannot be read or is not an Ed25519 key.
+    #[error("key {}: {reason}", file.display())]
+    Key {
+        /// The key file.
+        file: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
     /// A registry or versioned-save problem (bad name, unknown version or alias, worse metric).
     #[error("registry {}: {reason}", dir.display())]
     Registry {

@@ -6,6 +6,8 @@ use amber_data::Table;
 use amber_pipeline::InputSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::sign::SignatureInfo;
+
 /// How the payload is compressed: `method` is `"none"` or `"zstd"` (a name, so that a file from a
 /// newer amber with another method gets a clear `UnknownCompression` error).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,4 +114,33 @@ pub struct Header {
     pub description: String,
     /// The verification sample.
     pub verification: Option<Verification>,
+    /// The registry name of the model (format 1.1; absent in 1.0 files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_name: Option<String>,
+    /// How many input columns the object reads (format 1.1; checked against the payload).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub n_features: Option<usize>,
+    /// A pipeline's steps, by path and kind (format 1.1; checked against the payload).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<Vec<StepInfo>>,
+    /// How the metrics were measured (`"StratifiedKFold(5) on iris train split, seed 42"`), so that
+    /// a registry compares like with like (format 1.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluation: Option<String>,
+    /// SHA-256 of the decoded payload, in hex (format 1.1; checked on load). Identical models have
+    /// identical digests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload_sha256: Option<String>,
+    /// The Ed25519 signature (format 1.1; always the last field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<SignatureInfo>,
+}
+
+/// One step of a pipeline as named in the header: its path and kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepInfo {
+    /// `pre`, `pre.numeric.scaler`, `classifier`.
+    pub path: String,
+    /// `column_transformer`, `standard_scaler`, `logistic_regression`, …
+    pub kind: String,
 }

@@ -1,19 +1,19 @@
-//! `save`, `load`, `inspect`, `verify`: files on disk, written atomically, checked on every read.
+//! `save`: a model file written atomically, optionally signed, and read back before it counts.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use amber_data::Table;
+use sha2::Digest;
 
 use crate::error::{io_error, PersistError};
 use crate::format::{self, FORMAT_MAJOR, FORMAT_MINOR};
-use crate::header::{Cell, Compression, DatasetInfo, Header, Verification, Versions};
+use crate::header::{Compression, DatasetInfo, Header, Verification, Versions};
+use crate::load::{load_with, LoadOptions, MAX_SAMPLE_CELLS, MAX_SAMPLE_ROWS, ZSTD_WINDOW_LOG};
 use crate::persist::Persist;
-
-/// The largest decompressed payload accepted, in bytes.
-pub const PAYLOAD_CAP: u64 = 4 << 30;
+use crate::sign::{self, SecretKey};
 
 /// What to write besides the model. Built with its setters; the defaults verify after saving,
 /// write the JSON sidecar and do not compress.
@@ -44,6 +44,13 @@ pub struct SaveOptions {
     pub verify_after_save: bool,
     /// Write `<file>.json` with the header in readable form (default `true`).
     pub sidecar: bool,
+    /// The model's registry name, written in the header (set by the registry).
+    pub model_name: Option<String>,
+    /// How the metrics were measured (folds, seed, split); a registry promotes only between
+    /// models evaluated the same way on the same data.
+    pub evaluation: Option<String>,
+    /// Sign the file with this key (format 1.1 signature).
+    pub signing_key: Option<SecretKey>,
 }
 
 impl Default for SaveOptions {
@@ -58,6 +65,9 @@ impl Default for SaveOptions {
             sample: None,
             verify_after_save: true,
             sidecar: true,
+            model_name: None,
+            evaluation: None,
+            signing_key: None,
         }
     }
 }
@@ -97,9 +107,19 @@ impl SaveOptions {
         self.hyperparameters = serde_json::to_value(params).ok();
         self
     }
-    /// Sets the verification rows.
+    /// Sets the verification rows (at most [`MAX_SAMPLE_ROWS`] rows and [`MAX_SAMPLE_CELLS`] cells).
     pub fn sample(mut self, rows: Table) -> Self {
         self.sample = Some(rows);
+        self
+    }
+    /// Describes how the metrics were measured (`"StratifiedKFold(5), seed 42"`).
+    pub fn evaluation(mut self, protocol: &str) -> Self {
+        self.evaluation = Some(protocol.to_string());
+        self
+    }
+    /// Signs the file with `key`.
+    pub fn sign(mut self, key: SecretKey) -> Self {
+        self.signing_key = Some(key);
         self
     }
 }
@@ -164,13 +184,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), PersistError> {
 ///
 /// let (x, y) = amber_data::datasets::iris()?.features_and_target()?;
 /// let model = LogisticRegression::params().max_iter(200).fit(x.to_array2()?.view(), &y.indices)?;
-/// let dir = std::env::temp_dir().join(format!("amber-doc-{}", std::process::id()));
-/// let path = dir.join("iris.amber");
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("iris.amber");
 /// save(&model, &path, &SaveOptions::default().metric("train_accuracy", 0.975))?;
 /// assert_eq!(inspect(&path)?.kind, "logistic_regression");
 /// let back: LogisticRegression = load(&path)?; // verified against its stored sample
 /// assert_eq!(back, model);
-/// # std::fs::remove_dir_all(&dir)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn save<T: Persist>(
@@ -183,6 +202,16 @@ pub fn save<T: Persist>(
     obj.check().map_err(invalid)?;
     let verification = match options.sample.clone().or_else(|| obj.default_sample()) {
         Some(input) => {
+            let (rows, cells) = (input.n_rows(), input.n_rows().saturating_mul(input.n_cols()));
+            if rows > MAX_SAMPLE_ROWS || cells > MAX_SAMPLE_CELLS {
+                return Err(PersistError::SampleTooLarge {
+                    file: path.to_path_buf(),
+                    rows,
+                    columns: input.n_cols(),
+                    max_rows: MAX_SAMPLE_ROWS,
+                    max_cells: MAX_SAMPLE_CELLS,
+                });
+            }
             let output = obj
                 .outputs(&input)
                 .map_err(|reason| PersistError::VerificationError { file: path.to_path_buf(), reason })?;
@@ -193,10 +222,7 @@ pub fn save<T: Persist>(
     let plain = cbor(obj).map_err(invalid)?;
     let (compression, payload) = match options.compression {
         None => (Compression::none(), plain.clone()),
-        Some(level) if (1..=22).contains(&level) => {
-            let packed = zstd::bulk::compress(&plain, level).map_err(io_error(path, "compress"))?;
-            (Compression::zstd(level), packed)
-        }
+        Some(level) if (1..=22).contains(&level) => (Compression::zstd(level), compress(&plain, level, path)?),
         Some(level) => {
             return Err(PersistError::InvalidOption {
                 name: "compression",
@@ -204,7 +230,7 @@ pub fn save<T: Persist>(
             })
         }
     };
-    let header = Header {
+    let mut header = Header {
         format_version: format!("{FORMAT_MAJOR}.{FORMAT_MINOR}"),
         kind: T::KIND.to_string(),
         versions: current_versions(),
@@ -219,8 +245,23 @@ pub fn save<T: Persist>(
         tags: options.tags.clone(),
         description: options.description.clone(),
         verification,
+        model_name: options.model_name.clone(),
+        n_features: obj.n_features(),
+        steps: obj.steps(),
+        evaluation: options.evaluation.clone(),
+        payload_sha256: Some(digest_hex(&plain)),
+        signature: None,
     };
-    let header_bytes = cbor(&header).map_err(invalid)?;
+    let mut header_bytes = cbor(&header).map_err(invalid)?;
+    if let Some(key) = &options.signing_key {
+        header.signature = Some(sign::sign(key, &header_bytes, &payload));
+        let signed = cbor(&header).map_err(invalid)?;
+        // The reader finds the signed bytes by removing the last entry: check that it will.
+        if crate::cbor::without_last_entry(&signed, "signature").as_deref() != Some(header_bytes.as_slice()) {
+            return Err(invalid("the signed header does not end with its signature".into()));
+        }
+        header_bytes = signed;
+    }
     if header_bytes.len() as u64 > format::HEADER_CAP {
         return Err(PersistError::HeaderTooLarge {
             file: path.to_path_buf(),
@@ -234,215 +275,36 @@ pub fn save<T: Persist>(
     write_atomic(path, &format::encode(&header_bytes, &payload))?;
     if options.sidecar {
         let json = serde_json::to_vec_pretty(&header).map_err(|e| invalid(e.to_string()))?;
-        write_atomic(&sidecar_path(path), &json)?;
+        write_atomic(&crate::load::sidecar_path(path), &json)?;
     }
     if options.verify_after_save {
-        load::<T>(path)?;
+        let mut check = LoadOptions::default().allow_missing_sample(header.verification.is_none());
+        if let Some(key) = &options.signing_key {
+            check = check.trust(key.public_key());
+        }
+        load_with::<T>(path, &check)?;
     }
     Ok(header)
 }
 
-/// `<path>.json`.
-pub fn sidecar_path(path: &Path) -> PathBuf {
-    let mut s = path.as_os_str().to_owned();
-    s.push(".json");
-    PathBuf::from(s)
+/// zstd at `level`, with the window capped at what every reader accepts.
+fn compress(plain: &[u8], level: i32, path: &Path) -> Result<Vec<u8>, PersistError> {
+    let mut compressor = zstd::bulk::Compressor::new(level).map_err(io_error(path, "compress"))?;
+    compressor
+        .set_parameter(zstd::stream::raw::CParameter::WindowLog(ZSTD_WINDOW_LOG))
+        .map_err(io_error(path, "compress"))?;
+    compressor.compress(plain).map_err(io_error(path, "compress"))
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, PersistError> {
-    std::fs::read(path).map_err(io_error(path, "read"))
+/// SHA-256 in hex.
+pub(crate) fn digest_hex(bytes: &[u8]) -> String {
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The header of a checked frame.
-fn decode_header(frame: &format::Frame<'_>, path: &Path) -> Result<Header, PersistError> {
-    ciborium::from_reader(frame.header).map_err(|e| PersistError::Decode {
-        file: path.to_path_buf(),
-        part: "header",
-        message: e.to_string(),
-    })
+/// The SHA-256 of `obj`'s encoded payload, as a 1.1 header's `payload_sha256` holds it: two
+/// objects with the same digest are the same model.
+pub fn payload_digest<T: Persist>(obj: &T) -> Result<String, PersistError> {
+    let plain = cbor(obj).map_err(|reason| PersistError::InvalidModel { file: PathBuf::new(), reason })?;
+    Ok(digest_hex(&plain))
 }
 
-/// The payload of a checked frame, decompressed as the header says, and exactly as long as it says.
-fn decode_payload(frame: &format::Frame<'_>, header: &Header, path: &Path) -> Result<Vec<u8>, PersistError> {
-    let too_big =
-        |message: String| PersistError::Decode { file: path.to_path_buf(), part: "payload", message };
-    if header.payload_size > PAYLOAD_CAP {
-        return Err(too_big(format!(
-            "declared size {} is over the {PAYLOAD_CAP}-byte cap",
-            header.payload_size
-        )));
-    }
-    let payload = match header.compression.method.as_str() {
-        "none" => frame.payload.to_vec(),
-        "zstd" => {
-            let decoder = zstd::stream::read::Decoder::with_buffer(frame.payload)
-                .map_err(io_error(path, "decompress"))?;
-            let mut out = Vec::new();
-            // Never more than the declared size (plus one byte to notice a lie): a decompression
-            // bomb stops here.
-            decoder
-                .take(header.payload_size + 1)
-                .read_to_end(&mut out)
-                .map_err(|e| too_big(format!("zstd: {e}")))?;
-            out
-        }
-        other => {
-            return Err(PersistError::UnknownCompression {
-                file: path.to_path_buf(),
-                name: other.to_string(),
-            })
-        }
-    };
-    if payload.len() as u64 != header.payload_size {
-        return Err(too_big(format!(
-            "{} bytes, but the header declares {}",
-            payload.len(),
-            header.payload_size
-        )));
-    }
-    Ok(payload)
-}
-
-/// Reads only the header (after checking the file's framing and checksum).
-pub fn inspect(path: impl AsRef<Path>) -> Result<Header, PersistError> {
-    let path = path.as_ref();
-    inspect_bytes(&read(path)?, path)
-}
-
-/// [`inspect`] on bytes in memory; `path` is only used in errors.
-pub fn inspect_bytes(bytes: &[u8], path: &Path) -> Result<Header, PersistError> {
-    decode_header(&format::decode(bytes, path)?, path)
-}
-
-/// Loads an object of type `T` from `path`: checks framing and checksum, that the file holds a
-/// `T`, decodes, validates, and re-runs the verification sample. Returns the object only if all
-/// of that holds.
-pub fn load<T: Persist>(path: impl AsRef<Path>) -> Result<T, PersistError> {
-    load_with_header(path).map(|(obj, _)| obj)
-}
-
-/// [`load`], also returning the header.
-pub fn load_with_header<T: Persist>(path: impl AsRef<Path>) -> Result<(T, Header), PersistError> {
-    let path = path.as_ref();
-    let bytes = read(path)?;
-    load_bytes(&bytes, path)
-}
-
-/// [`load`] from bytes in memory; `path` is only used in errors.
-pub fn load_bytes<T: Persist>(bytes: &[u8], path: &Path) -> Result<(T, Header), PersistError> {
-    let frame = format::decode(bytes, path)?;
-    let header = decode_header(&frame, path)?;
-    load_frame(&frame, header, path)
-}
-
-/// The rest of [`load_bytes`], once the frame and header are decoded: kind, payload, validation,
-/// verification sample.
-fn load_frame<T: Persist>(
-    frame: &format::Frame<'_>,
-    header: Header,
-    path: &Path,
-) -> Result<(T, Header), PersistError> {
-    if header.kind != T::KIND {
-        return Err(PersistError::WrongKind {
-            file: path.to_path_buf(),
-            expected: T::KIND,
-            found: header.kind,
-        });
-    }
-    let payload = decode_payload(frame, &header, path)?;
-    let obj: T = ciborium::from_reader(payload.as_slice()).map_err(|e| PersistError::Decode {
-        file: path.to_path_buf(),
-        part: "payload",
-        message: e.to_string(),
-    })?;
-    obj.check().map_err(|reason| PersistError::InvalidModel { file: path.to_path_buf(), reason })?;
-    if let Some(v) = &header.verification {
-        check_sample(&obj, v, path)?;
-    }
-    Ok((obj, header))
-}
-
-fn show(row: Option<&Vec<Cell>>) -> String {
-    match row {
-        None => "no row".into(),
-        Some(cells) => {
-            let parts: Vec<String> = cells
-                .iter()
-                .map(|c| match c {
-                    Cell::Number(v) => format!("{v:?}"),
-                    Cell::Text(Some(t)) => format!("{t:?}"),
-                    Cell::Text(None) => "missing".into(),
-                })
-                .collect();
-            format!("[{}]", parts.join(", "))
-        }
-    }
-}
-
-/// Verification's notion of equal: labels exactly; numbers to 1e-12 relative (so a last-ulp
-/// difference in `exp` between two C libraries does not fail a file), NaN equal to NaN.
-fn rows_match(a: Option<&Vec<Cell>>, b: Option<&Vec<Cell>>) -> bool {
-    let (Some(a), Some(b)) = (a, b) else { return false };
-    a.len() == b.len()
-        && a.iter().zip(b).all(|(x, y)| match (x, y) {
-            (Cell::Number(x), Cell::Number(y)) => {
-                (x.is_nan() && y.is_nan()) || x == y || (x - y).abs() <= 1e-12 * x.abs().max(y.abs()).max(1.0)
-            }
-            _ => x == y,
-        })
-}
-
-fn check_sample<T: Persist>(obj: &T, v: &Verification, path: &Path) -> Result<(), PersistError> {
-    let found = obj
-        .outputs(&v.input)
-        .map_err(|reason| PersistError::VerificationError { file: path.to_path_buf(), reason })?;
-    let rows = found.len().max(v.output.len());
-    match (0..rows).find(|&r| !rows_match(found.get(r), v.output.get(r))) {
-        None => Ok(()),
-        Some(row) => Err(PersistError::VerificationFailed {
-            file: path.to_path_buf(),
-            row,
-            expected: show(v.output.get(row)),
-            found: show(found.get(row)),
-        }),
-    }
-}
-
-/// Loads the file as whatever amber type its header names, from the closed set amber knows, and
-/// checks its verification sample. Returns the header.
-///
-/// The kind only selects among amber's own data types, each decoded and validated like [`load`];
-/// nothing in the file is executed.
-pub fn verify(path: impl AsRef<Path>) -> Result<Header, PersistError> {
-    use amber_estimators::*;
-    let path = path.as_ref();
-    let bytes = read(path)?;
-    // Framing and checksum are checked once; the header's kind then picks the type.
-    let frame = format::decode(&bytes, path)?;
-    let header = decode_header(&frame, path)?;
-    let kind = header.kind.clone();
-    macro_rules! by_kind {
-        ($($t:ty),*) => {
-            $(if kind == <$t as Persist>::KIND {
-                return load_frame::<$t>(&frame, header, path).map(|(_, h)| h);
-            })*
-        };
-    }
-    by_kind!(
-        amber_pipeline::FittedPipeline,
-        amber_pipeline::FittedClassifier,
-        LogisticRegression,
-        DecisionTreeClassifier,
-        RandomForestClassifier,
-        SVC,
-        StandardScaler,
-        MinMaxScaler,
-        SimpleImputer,
-        OneHotEncoder
-    );
-    Err(PersistError::Decode {
-        file: path.to_path_buf(),
-        part: "header",
-        message: format!("unknown kind {kind:?}"),
-    })
-}

@@ -17,30 +17,35 @@
 //!     .transformer("scaler", StandardScaler::params())
 //!     .classifier("classifier", LogisticRegression::params())
 //!     .fit(&iris, "species")?;
-//! let dir = std::env::temp_dir().join(format!("amber-doc-lib-{}", std::process::id()));
-//! let path = dir.join("models/iris.amber");
+//! let dir = tempfile::tempdir()?;
+//! let path = dir.path().join("models/iris.amber");
 //! save(&fitted, &path, &SaveOptions::default().dataset("iris", &iris).compress(3))?;
 //! let loaded: FittedPipeline = load(&path)?;
 //! assert_eq!(loaded.predict(&iris)?, fitted.predict(&iris)?);
-//! # std::fs::remove_dir_all(&dir)?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 #![deny(missing_docs)]
 
+mod cbor;
 mod error;
 pub mod format;
 mod header;
 mod io;
+mod load;
 mod persist;
 mod registry;
+mod sign;
 
 pub use error::PersistError;
 pub use format::{FORMAT_MAJOR, FORMAT_MINOR, HEADER_CAP, MAGIC};
-pub use header::{Cell, Compression, DatasetInfo, Header, Verification, Versions};
-pub use io::{
-    current_versions, inspect, inspect_bytes, load, load_bytes, load_with_header, save, sidecar_path, verify,
-    write_atomic, SaveOptions, PAYLOAD_CAP,
+pub use header::{Cell, Compression, DatasetInfo, Header, StepInfo, Verification, Versions};
+pub use io::{current_versions, payload_digest, save, write_atomic, SaveOptions};
+pub use load::{
+    inspect, inspect_bytes, load, load_bytes, load_bytes_with, load_with, load_with_header, sidecar_path, verify,
+    verify_with, LoadOptions, BASE_BUDGET, DEFAULT_MAX_PAYLOAD, MAX_HEADER_ITEMS, MAX_SAMPLE_CELLS,
+    MAX_SAMPLE_ROWS, PAYLOAD_CAP,
 };
+pub use sign::{PublicKey, SecretKey, SignatureInfo};
 pub use persist::Persist;
 pub use registry::{save_versioned, ModelVersion, Promotion, Registry};

@@ -8,7 +8,8 @@ use amber_pipeline::{FittedClassifier, FittedPipeline, InputSchema};
 use ndarray::{Array2, ArrayView2};
 use serde::{de::DeserializeOwned, Serialize};
 
-use crate::header::Cell;
+use crate::header::{Cell, StepInfo};
+use crate::load::{MAX_SAMPLE_CELLS, MAX_SAMPLE_ROWS};
 
 /// A type that can be saved to and loaded from a `.amber` file.
 pub trait Persist: Serialize + DeserializeOwned {
@@ -32,6 +33,19 @@ pub trait Persist: Serialize + DeserializeOwned {
     fn labels(&self) -> Option<Vec<String>> {
         None
     }
+    /// How many input columns it reads.
+    fn n_features(&self) -> Option<usize> {
+        None
+    }
+    /// A pipeline's steps (path and kind).
+    fn steps(&self) -> Option<Vec<StepInfo>> {
+        None
+    }
+}
+
+/// Rows for a default sample of `n_cols` columns: `want`, fewer if the cell limit needs it.
+fn rows_for(n_cols: usize, want: usize) -> usize {
+    want.min(MAX_SAMPLE_ROWS).min(MAX_SAMPLE_CELLS / n_cols.max(1)).max(1)
 }
 
 fn numbers(m: &Array2<f64>) -> Vec<Vec<Cell>> {
@@ -100,7 +114,11 @@ macro_rules! persist_classifier {
                 classifier_outputs(self, scores, input)
             }
             fn default_sample(&self) -> Option<Table> {
-                numeric_sample(&feature_names(self.n_features()), 4)
+                let n = Classifier::n_features(self);
+                numeric_sample(&feature_names(n), rows_for(n, 4))
+            }
+            fn n_features(&self) -> Option<usize> {
+                Some(Classifier::n_features(self))
             }
         }
     )*};
@@ -144,13 +162,16 @@ macro_rules! persist_transformer {
             fn default_sample(&self) -> Option<Table> {
                 $sample(self)
             }
+            fn n_features(&self) -> Option<usize> {
+                Some(self.feature_names_in().len())
+            }
         }
     )*};
 }
 
 /// For the one-hot encoder: one row per category index (cycling), so every category is exercised.
 fn category_sample(columns: &[String], categories: &[Vec<String>]) -> Option<Table> {
-    let rows = categories.iter().map(Vec::len).max()?;
+    let rows = categories.iter().map(Vec::len).max()?.min(rows_for(columns.len(), MAX_SAMPLE_ROWS));
     let cols = columns
         .iter()
         .zip(categories)
@@ -182,7 +203,7 @@ fn imputer_sample(m: &SimpleImputer) -> Option<Table> {
 }
 
 fn scaler_sample(m: &dyn Transformer) -> Option<Table> {
-    numeric_sample(m.feature_names_in(), 4)
+    numeric_sample(m.feature_names_in(), rows_for(m.feature_names_in().len(), 4))
 }
 
 fn encoder_sample(m: &OneHotEncoder) -> Option<Table> {
@@ -231,6 +252,7 @@ impl Persist for FittedPipeline {
     /// Rows built from the schema: each numeric column at its training min, mean and max (0 if it
     /// had none), each categorical column cycling through its categories.
     fn default_sample(&self) -> Option<Table> {
+        let rows = rows_for(self.schema.columns.len(), 3);
         let cols = self
             .schema
             .columns
@@ -238,12 +260,16 @@ impl Persist for FittedPipeline {
             .map(|c| {
                 let column = match (&c.stats, &c.categories) {
                     (Some(s), _) => Column::Numeric(
-                        [s.min, s.mean, s.max].iter().map(|v| if v.is_finite() { *v } else { 0.0 }).collect(),
+                        [s.min, s.mean, s.max]
+                            .iter()
+                            .take(rows)
+                            .map(|v| if v.is_finite() { *v } else { 0.0 })
+                            .collect(),
                     ),
                     (None, Some(cats)) => Column::Categorical(
-                        (0..3).map(|r| cats.get(r % cats.len().max(1)).cloned()).collect(),
+                        (0..rows).map(|r| cats.get(r % cats.len().max(1)).cloned()).collect(),
                     ),
-                    (None, None) => Column::Numeric(vec![0.0; 3]),
+                    (None, None) => Column::Numeric(vec![0.0; rows]),
                 };
                 (c.name.clone(), column)
             })
@@ -262,5 +288,13 @@ impl Persist for FittedPipeline {
 
     fn labels(&self) -> Option<Vec<String>> {
         self.labels.as_ref().map(|l: &LabelMap| l.labels().to_vec())
+    }
+
+    fn n_features(&self) -> Option<usize> {
+        Some(self.schema.columns.len())
+    }
+
+    fn steps(&self) -> Option<Vec<StepInfo>> {
+        Some(self.step_kinds().into_iter().map(|(path, kind)| StepInfo { path, kind: kind.to_string() }).collect())
     }
 }

@@ -1,9 +1,13 @@
 //! Versioned file names and a local model registry (a directory).
 //!
-//! Files are named `<name>_<algorithm>_v<N>_<UTC time>.amber`. Version numbers are claimed with
-//! create-new files (`.claims/<name>_v<N>`), so two processes saving at once always get distinct
-//! versions and never overwrite each other. Aliases (`champion`) are small JSON files moved
-//! atomically, under a lock file.
+//! Files are named `<name>_<algorithm>_v<N>_<UTC time>.amber`, but a file name is only a label:
+//! which model and version a file is comes from the registry's own records
+//! (`.registry/<name>/v<N>.json`) and from the model name in the file's header, which must match
+//! exactly. Version numbers are claimed by creating the record exclusively, so two processes
+//! saving at once always get distinct versions. Registering, promoting and moving aliases hold an
+//! OS advisory lock (`.registry/<name>/lock`), released by the OS when a process dies.
+//!
+//! Model names: 1 to 64 ASCII letters, digits, `-` or `_`, starting with a letter or digit.
 
 use std::path::{Path, PathBuf};
 
@@ -11,19 +15,39 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{io_error, PersistError};
 use crate::header::Header;
-use crate::io::{inspect, save, write_atomic, SaveOptions};
+use crate::io::{payload_digest, save, write_atomic, SaveOptions};
+use crate::load::{inspect, load_with, LoadOptions};
 use crate::persist::Persist;
+
+/// Largest registry record or alias file read, in bytes.
+const RECORD_CAP: u64 = 64 << 10;
+/// Longest model or alias name.
+pub const MAX_NAME_LEN: usize = 64;
 
 fn registry_error(dir: &Path, reason: impl Into<String>) -> PersistError {
     PersistError::Registry { dir: dir.to_path_buf(), reason: reason.into() }
 }
 
-/// Model and algorithm names: letters, digits, `-` and `_` only — they become file names.
+/// A name shown in an error: at most 80 characters, escaped.
+fn shown(name: &str) -> String {
+    format!("{:?}", name.chars().take(80).collect::<String>())
+}
+
+fn valid_name(name: &str) -> bool {
+    name.len() <= MAX_NAME_LEN
+        && name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Model, alias and algorithm names become file names: see the module documentation.
 fn check_name(dir: &Path, what: &str, name: &str) -> Result<(), PersistError> {
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    if !valid_name(name) {
         return Err(registry_error(
             dir,
-            format!("{what} {name:?} must be non-empty letters, digits, '-' or '_'"),
+            format!(
+                "{what} {} must be 1 to {MAX_NAME_LEN} letters, digits, '-' or '_', starting with a letter or digit",
+                shown(name)
+            ),
         ));
     }
     Ok(())
@@ -34,79 +58,50 @@ fn check_name(dir: &Path, what: &str, name: &str) -> Result<(), PersistError> {
 pub struct ModelVersion {
     /// Model name.
     pub name: String,
-    /// Algorithm (the file's kind, e.g. `random_forest_classifier`, or the one given).
+    /// Algorithm (the file's kind, e.g. `random_forest_classifier`, or a pipeline's classifier's).
     pub algorithm: String,
     /// Version number, from 1.
     pub version: u32,
     /// The file.
     pub path: PathBuf,
-    /// Its header.
+    /// Its header (claims until the file is loaded or verified).
     pub header: Header,
 }
 
-/// Parses `<name>_<algorithm>_v<N>_<time>.amber` given the model name.
-fn parse_file_name(file: &str, name: &str) -> Option<(String, u32)> {
-    let rest = file.strip_suffix(".amber")?.strip_prefix(name)?.strip_prefix('_')?;
-    let (before_time, _time) = rest.rsplit_once('_')?;
-    let (algorithm, version) = before_time.rsplit_once("_v")?;
-    Some((algorithm.to_string(), version.parse().ok()?))
+/// An entry of the registry that could not be listed, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skipped {
+    /// The record or file.
+    pub path: PathBuf,
+    /// What is wrong with it.
+    pub reason: String,
 }
 
-/// Claims the next free version number of `name` in `dir`.
-fn claim_version(dir: &Path, name: &str) -> Result<u32, PersistError> {
-    let claims = dir.join(".claims");
-    std::fs::create_dir_all(&claims).map_err(io_error(&claims, "create directory"))?;
-    let mut version = 1 + std::fs::read_dir(&claims)
-        .map_err(io_error(&claims, "list"))?
-        .filter_map(|e| e.ok()?.file_name().to_str()?.strip_prefix(&format!("{name}_v"))?.parse::<u32>().ok())
-        .max()
-        .unwrap_or(0);
-    loop {
-        let claim = claims.join(format!("{name}_v{version}"));
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&claim) {
-            Ok(_) => return Ok(version),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => version += 1,
-            Err(e) => return Err(io_error(&claim, "claim version")(e)),
-        }
-    }
+/// The versions of one model, and what was skipped while listing them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Listing {
+    /// The versions that are intact, oldest first.
+    pub versions: Vec<ModelVersion>,
+    /// Records or files that are damaged, foreign or incomplete; never fatal for the others.
+    pub skipped: Vec<Skipped>,
 }
 
-/// Saves `obj` as the next version of `name` in `dir` (created if needed), as
-/// `<name>_<algorithm>_v<N>_<YYYYmmddTHHMMSSZ>.amber`; never overwrites a file. The algorithm is
-/// [`Persist::algorithm`]: the model's kind, or a pipeline's classifier's. Returns the path.
-///
-/// ```
-/// use amber_estimators::{ClassifierParams, DecisionTreeClassifier};
-/// use amber_persistence::{save_versioned, SaveOptions};
-///
-/// let (x, y) = amber_data::datasets::iris()?.features_and_target()?;
-/// let tree = DecisionTreeClassifier::params().fit(x.to_array2()?.view(), &y.indices)?;
-/// let dir = std::env::temp_dir().join(format!("amber-doc-versioned-{}", std::process::id()));
-/// let first = save_versioned(&dir, "iris", &tree, &SaveOptions::default())?;
-/// let second = save_versioned(&dir, "iris", &tree, &SaveOptions::default())?;
-/// let name = |p: &std::path::Path| p.file_name().unwrap().to_string_lossy().into_owned();
-/// assert!(name(&first).starts_with("iris_decision_tree_classifier_v1_"));
-/// assert!(name(&second).starts_with("iris_decision_tree_classifier_v2_"));
-/// # std::fs::remove_dir_all(&dir)?;
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn save_versioned<T: Persist>(
-    dir: impl AsRef<Path>,
-    name: &str,
-    obj: &T,
-    options: &SaveOptions,
-) -> Result<PathBuf, PersistError> {
-    let dir = dir.as_ref();
-    check_name(dir, "model name", name)?;
-    std::fs::create_dir_all(dir).map_err(io_error(dir, "create directory"))?;
-    let version = claim_version(dir, name)?;
-    let stamp: String = crate::io::now_utc().chars().filter(|c| *c != '-' && *c != ':').collect();
-    let path = dir.join(format!("{name}_{}_v{version}_{stamp}.amber", obj.algorithm()));
-    if path.exists() {
-        return Err(registry_error(dir, format!("{} already exists", path.display())));
-    }
-    save(obj, &path, options)?;
-    Ok(path)
+/// The registry's record of one version (`.registry/<name>/v<N>.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Record {
+    name: String,
+    version: u32,
+    algorithm: String,
+    file: String,
+    payload_sha256: Option<String>,
+}
+
+/// An alias's target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct AliasRecord {
+    version: u32,
+    file: String,
+    metric: Option<(String, f64)>,
 }
 
 /// What [`Registry::promote_if_better`] did.
@@ -128,37 +123,69 @@ pub enum Promotion {
         /// The candidate's metric.
         candidate_metric: f64,
     },
+    /// The two were not measured alike (other data, or another evaluation protocol), so their
+    /// metrics say nothing about which is better; nothing moved.
+    Incomparable {
+        /// The version the alias keeps pointing at.
+        current: u32,
+        /// What differs.
+        reason: String,
+    },
 }
 
-/// An alias's target.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct AliasRecord {
-    version: u32,
-    file: String,
-    metric: Option<(String, f64)>,
+/// Held while a model's records or aliases change; the OS releases it if the process dies.
+struct Lock(#[allow(dead_code)] std::fs::File);
+
+/// Reads a small registry file, refusing what is not a regular file of at most 64 KiB.
+fn read_small(path: &Path) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() || meta.len() > RECORD_CAP {
+        return Err(format!("not a regular file of at most {RECORD_CAP} bytes"));
+    }
+    std::fs::read(path).map_err(|e| e.to_string())
 }
 
-/// A local model registry: a directory of versioned `.amber` files and aliases.
+/// A local model registry: a directory of versioned `.amber` files, records and aliases.
+///
+/// ```
+/// use amber_estimators::{ClassifierParams, DecisionTreeClassifier};
+/// use amber_persistence::{Promotion, Registry, SaveOptions};
+///
+/// let (x, y) = amber_data::datasets::iris()?.features_and_target()?;
+/// let tree = DecisionTreeClassifier::params().fit(x.to_array2()?.view(), &y.indices)?;
+/// let dir = tempfile::tempdir()?;
+/// let registry = Registry::open(dir.path())?;
+/// let options = SaveOptions::default().metric("cv_accuracy", 0.95).evaluation("KFold(5)");
+/// let v1 = registry.register("iris", &tree, &options)?;
+/// assert_eq!(v1.version, 1);
+/// // The identical model again is the same version, not a new one.
+/// assert_eq!(registry.register("iris", &tree, &options)?.version, 1);
+/// assert_eq!(registry.promote_if_better("iris", "champion", 1, "cv_accuracy")?, Promotion::Promoted { previous: None });
+/// let champion: DecisionTreeClassifier = registry.load("iris", registry.alias("iris", "champion")?.unwrap().version)?;
+/// assert_eq!(champion, tree);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Registry {
     dir: PathBuf,
-}
-
-/// Held while an alias is read and moved; removed on drop.
-struct Lock(PathBuf);
-
-impl Drop for Lock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
+    load_options: LoadOptions,
 }
 
 impl Registry {
     /// Opens (creating if needed) the registry in `dir`.
     pub fn open(dir: impl AsRef<Path>) -> Result<Registry, PersistError> {
         let dir = dir.as_ref().to_path_buf();
-        std::fs::create_dir_all(dir.join("aliases")).map_err(io_error(&dir, "create directory"))?;
-        Ok(Registry { dir })
+        for sub in ["aliases", ".registry"] {
+            std::fs::create_dir_all(dir.join(sub)).map_err(io_error(&dir, "create directory"))?;
+        }
+        Ok(Registry { dir, load_options: LoadOptions::default() })
+    }
+
+    /// Sets how this registry loads models: trusted keys, whether signatures are required
+    /// (then [`Registry::register`] refuses unsigned models too), limits.
+    pub fn with_load_options(mut self, options: LoadOptions) -> Self {
+        self.load_options = options;
+        self
     }
 
     /// The registry's directory.
@@ -166,62 +193,199 @@ impl Registry {
         &self.dir
     }
 
-    /// Saves `obj` as the next version of `name`; see [`save_versioned`].
+    fn model_dir(&self, name: &str) -> PathBuf {
+        self.dir.join(".registry").join(name)
+    }
+
+    fn lock(&self, name: &str) -> Result<Lock, PersistError> {
+        let dir = self.model_dir(name);
+        std::fs::create_dir_all(&dir).map_err(io_error(&dir, "create directory"))?;
+        let path = dir.join("lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io_error(&path, "open lock"))?;
+        fs4::FileExt::lock(&file).map_err(io_error(&path, "lock"))?;
+        Ok(Lock(file))
+    }
+
+    /// The version numbers recorded for `name` (from the record file names `v<N>.json`), with
+    /// the entries whose names are not such records.
+    fn recorded(&self, name: &str) -> Result<(Vec<u32>, Vec<Skipped>), PersistError> {
+        let dir = self.model_dir(name);
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), Vec::new())),
+            Err(e) => return Err(io_error(&dir, "list")(e)),
+        };
+        let (mut numbers, mut skipped) = (Vec::new(), Vec::new());
+        for entry in entries {
+            let entry = entry.map_err(io_error(&dir, "list"))?;
+            let file = entry.file_name().to_string_lossy().into_owned();
+            if file == "lock" {
+                continue;
+            }
+            match file.strip_prefix('v').and_then(|f| f.strip_suffix(".json")).map(str::parse::<u32>) {
+                Some(Ok(n)) if n >= 1 => numbers.push(n),
+                _ => skipped.push(Skipped { path: entry.path(), reason: "not a version record".into() }),
+            }
+        }
+        numbers.sort_unstable();
+        Ok((numbers, skipped))
+    }
+
+    /// Claims the next free version number of `name`.
+    fn claim(&self, name: &str) -> Result<(u32, PathBuf), PersistError> {
+        let (numbers, _) = self.recorded(name)?;
+        let next = |n: u32| {
+            n.checked_add(1)
+                .ok_or_else(|| registry_error(&self.dir, format!("{} has no version numbers left", shown(name))))
+        };
+        let mut version = next(numbers.last().copied().unwrap_or(0))?;
+        loop {
+            let path = self.model_dir(name).join(format!("v{version}.json"));
+            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(_) => return Ok((version, path)),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => version = next(version)?,
+                Err(e) => return Err(io_error(&path, "claim version")(e)),
+            }
+        }
+    }
+
+    /// Reads and checks version `version` of `name`: its record, its file's header, and that both
+    /// name this model and this version.
+    fn read_version(&self, name: &str, version: u32) -> Result<ModelVersion, String> {
+        let record_path = self.model_dir(name).join(format!("v{version}.json"));
+        let bytes = read_small(&record_path)?;
+        if bytes.is_empty() {
+            return Err("incomplete: a save is in progress or was interrupted".into());
+        }
+        let record: Record = serde_json::from_slice(&bytes).map_err(|e| format!("damaged record: {e}"))?;
+        if record.name != name || record.version != version {
+            return Err("the record names another model or version".into());
+        }
+        let plain = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        let stem = record.file.strip_suffix(".amber").unwrap_or_default();
+        if stem.is_empty() || stem.len() > 200 || !stem.chars().all(plain) {
+            return Err("the record's file name is not a plain .amber file name".into());
+        }
+        let path = self.dir.join(&record.file);
+        let header = inspect(&path).map_err(|e| e.to_string())?;
+        if header.model_name.as_deref() != Some(name) {
+            return Err(format!("the file's header names another model ({:?})", header.model_name));
+        }
+        if record.payload_sha256.is_some() && header.payload_sha256 != record.payload_sha256 {
+            return Err("the file is not the one recorded (payload digest differs)".into());
+        }
+        Ok(ModelVersion { name: name.to_string(), algorithm: record.algorithm, version, path, header })
+    }
+
+    /// Every intact version of `name`, oldest first, and every damaged, foreign or incomplete
+    /// entry, each with its reason.
+    pub fn listing(&self, name: &str) -> Result<Listing, PersistError> {
+        check_name(&self.dir, "model name", name)?;
+        let (numbers, mut skipped) = self.recorded(name)?;
+        let mut versions = Vec::new();
+        for n in numbers {
+            match self.read_version(name, n) {
+                Ok(v) => versions.push(v),
+                Err(reason) => {
+                    skipped.push(Skipped { path: self.model_dir(name).join(format!("v{n}.json")), reason })
+                }
+            }
+        }
+        Ok(Listing { versions, skipped })
+    }
+
+    /// Every intact version of `name`, oldest first, with its header (metrics, dates). Damaged
+    /// entries are left out; [`Registry::listing`] reports them.
+    pub fn versions(&self, name: &str) -> Result<Vec<ModelVersion>, PersistError> {
+        Ok(self.listing(name)?.versions)
+    }
+
+    /// The names of all models in the registry, sorted.
+    pub fn models(&self) -> Result<Vec<String>, PersistError> {
+        let root = self.dir.join(".registry");
+        let mut names: Vec<String> = std::fs::read_dir(&root)
+            .map_err(io_error(&root, "list"))?
+            .filter_map(|e| e.ok()?.file_name().to_str().map(str::to_string))
+            .filter(|n| valid_name(n))
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
+    /// Version `version` of `name` (its header read, not yet loaded).
+    pub fn get(&self, name: &str, version: u32) -> Result<ModelVersion, PersistError> {
+        check_name(&self.dir, "model name", name)?;
+        self.read_version(name, version)
+            .map_err(|reason| registry_error(&self.dir, format!("{} v{version}: {reason}", shown(name))))
+    }
+
+    /// Loads version `version` of `name` with the registry's load options (signatures, limits).
+    pub fn load<T: Persist>(&self, name: &str, version: u32) -> Result<T, PersistError> {
+        let v = self.get(name, version)?;
+        let (obj, header) = load_with::<T>(&v.path, &self.load_options)?;
+        if header.model_name.as_deref() != Some(name) {
+            return Err(registry_error(&self.dir, format!("{} changed while it was read", v.path.display())));
+        }
+        Ok(obj)
+    }
+
+    /// Saves `obj` as the next version of `name`, or returns the existing version whose payload
+    /// is identical (a retrain that produced the same model is not a new version). The model name
+    /// is written in the header; the file is named `<name>_<algorithm>_v<N>_<UTC time>.amber`.
     pub fn register<T: Persist>(
         &self,
         name: &str,
         obj: &T,
         options: &SaveOptions,
     ) -> Result<ModelVersion, PersistError> {
-        let path = save_versioned(&self.dir, name, obj, options)?;
-        let file = path.file_name().and_then(|f| f.to_str()).unwrap_or_default();
-        let (algorithm, version) =
-            parse_file_name(file, name).ok_or_else(|| registry_error(&self.dir, "unparsable file name"))?;
-        Ok(ModelVersion { name: name.to_string(), algorithm, version, header: inspect(&path)?, path })
-    }
-
-    /// Every version of `name`, oldest first, with its header (metrics, dates).
-    pub fn versions(&self, name: &str) -> Result<Vec<ModelVersion>, PersistError> {
         check_name(&self.dir, "model name", name)?;
-        let mut out = Vec::new();
-        for entry in std::fs::read_dir(&self.dir).map_err(io_error(&self.dir, "list"))? {
-            let entry = entry.map_err(io_error(&self.dir, "list"))?;
-            let file = entry.file_name().to_string_lossy().into_owned();
-            if let Some((algorithm, version)) = parse_file_name(&file, name) {
-                let path = entry.path();
-                out.push(ModelVersion {
-                    name: name.to_string(),
-                    algorithm,
-                    version,
-                    header: inspect(&path)?,
-                    path,
-                });
+        let algorithm = obj.algorithm();
+        check_name(&self.dir, "algorithm", &algorithm)?;
+        if self.load_options.require_signature && options.signing_key.is_none() {
+            return Err(registry_error(&self.dir, "this registry requires signed models (SaveOptions::sign)"));
+        }
+        let _lock = self.lock(name)?;
+        let digest = payload_digest(obj)?;
+        for v in self.versions(name)? {
+            if v.header.payload_sha256.as_deref() == Some(digest.as_str())
+                && load_with::<T>(&v.path, &self.load_options).is_ok()
+            {
+                return Ok(v);
             }
         }
-        out.sort_by_key(|v| v.version);
-        Ok(out)
-    }
-
-    /// The names of all models in the registry.
-    pub fn models(&self) -> Result<Vec<String>, PersistError> {
-        let claims = self.dir.join(".claims");
-        let mut names: Vec<String> = match std::fs::read_dir(&claims) {
-            Ok(entries) => entries
-                .filter_map(|e| Some(e.ok()?.file_name().to_str()?.rsplit_once("_v")?.0.to_string()))
-                .collect(),
-            Err(_) => Vec::new(),
+        let (version, record_path) = self.claim(name)?;
+        let stamp: String = crate::io::now_utc().chars().filter(|c| *c != '-' && *c != ':').collect();
+        let file = format!("{name}_{algorithm}_v{version}_{stamp}.amber");
+        let path = self.dir.join(&file);
+        let mut options = options.clone();
+        options.model_name = Some(name.to_string());
+        let saved = if path.exists() {
+            Err(registry_error(&self.dir, format!("{} already exists", path.display())))
+        } else {
+            save(obj, &path, &options)
         };
-        names.sort();
-        names.dedup();
-        Ok(names)
-    }
-
-    /// Version `version` of `name`.
-    pub fn get(&self, name: &str, version: u32) -> Result<ModelVersion, PersistError> {
-        self.versions(name)?
-            .into_iter()
-            .find(|v| v.version == version)
-            .ok_or_else(|| registry_error(&self.dir, format!("{name} has no version {version}")))
+        let header = match saved {
+            Ok(h) => h,
+            Err(e) => {
+                let _ = std::fs::remove_file(&record_path);
+                return Err(e);
+            }
+        };
+        let record = Record {
+            name: name.to_string(),
+            version,
+            algorithm: algorithm.clone(),
+            file,
+            payload_sha256: header.payload_sha256.clone(),
+        };
+        let json = serde_json::to_vec_pretty(&record).map_err(|e| registry_error(&self.dir, e.to_string()))?;
+        write_atomic(&record_path, &json)?;
+        Ok(ModelVersion { name: name.to_string(), algorithm, version, path, header })
     }
 
     fn alias_path(&self, name: &str, alias: &str) -> PathBuf {
@@ -230,33 +394,16 @@ impl Registry {
 
     /// The version the alias points at, if set.
     pub fn alias(&self, name: &str, alias: &str) -> Result<Option<ModelVersion>, PersistError> {
+        check_name(&self.dir, "model name", name)?;
         check_name(&self.dir, "alias", alias)?;
         let path = self.alias_path(name, alias);
-        let text = match std::fs::read(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(io_error(&path, "read alias")(e)),
-        };
+        if !path.exists() {
+            return Ok(None);
+        }
+        let text = read_small(&path).map_err(|reason| registry_error(&self.dir, format!("alias {alias}: {reason}")))?;
         let record: AliasRecord = serde_json::from_slice(&text)
             .map_err(|e| registry_error(&self.dir, format!("alias {alias}: {e}")))?;
         self.get(name, record.version).map(Some)
-    }
-
-    fn lock(&self, name: &str) -> Result<Lock, PersistError> {
-        let path = self.dir.join(format!(".{name}.lock"));
-        for _ in 0..2000 {
-            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(_) => return Ok(Lock(path)),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    std::thread::sleep(std::time::Duration::from_millis(5))
-                }
-                Err(e) => return Err(io_error(&path, "lock")(e)),
-            }
-        }
-        Err(registry_error(
-            &self.dir,
-            format!("{} is locked (remove it if no process holds it)", path.display()),
-        ))
     }
 
     /// Points `alias` of `name` at `version` unconditionally.
@@ -281,8 +428,10 @@ impl Registry {
     }
 
     /// Moves `alias` to `version` only if its `metric` (higher is better) is at least the current
-    /// alias target's, so a good model is never replaced by a worse one. A version without that
-    /// metric is an error.
+    /// alias target's, and only if the two were measured alike: the same training data (dataset
+    /// fingerprint, which both must record) and the same evaluation protocol
+    /// ([`SaveOptions::evaluation`]). Otherwise nothing moves and the reason is returned. A
+    /// version without that metric is an error.
     pub fn promote_if_better(
         &self,
         name: &str,
@@ -295,7 +444,7 @@ impl Registry {
         let candidate = self.get(name, version)?;
         let value_of = |v: &ModelVersion| {
             v.header.metrics.get(metric).copied().filter(|m| m.is_finite()).ok_or_else(|| {
-                registry_error(&self.dir, format!("{name} v{} has no finite metric {metric:?}", v.version))
+                registry_error(&self.dir, format!("{name} v{} has no finite metric {}", v.version, shown(metric)))
             })
         };
         let new = value_of(&candidate)?;
@@ -305,6 +454,9 @@ impl Registry {
                 return Ok(Promotion::Unchanged);
             }
             let old = value_of(current)?;
+            if let Some(reason) = unlike(&current.header, &candidate.header) {
+                return Ok(Promotion::Incomparable { current: current.version, reason });
+            }
             if new < old {
                 return Ok(Promotion::Refused {
                     current: current.version,
@@ -316,4 +468,33 @@ impl Registry {
         self.write_alias(name, alias, &candidate, Some((metric.to_string(), new)))?;
         Ok(Promotion::Promoted { previous: current.map(|c| c.version) })
     }
+}
+
+/// Why two models' metrics cannot be compared, if they cannot.
+fn unlike(current: &Header, candidate: &Header) -> Option<String> {
+    let fingerprint = |h: &Header| h.dataset.as_ref().map(|d| d.fingerprint.clone());
+    match (fingerprint(current), fingerprint(candidate)) {
+        (Some(a), Some(b)) if a == b => {}
+        (Some(_), Some(_)) => return Some("they were trained on different data (dataset fingerprints differ)".into()),
+        _ => return Some("a dataset fingerprint is missing, so the training data cannot be compared".into()),
+    }
+    if current.evaluation != candidate.evaluation {
+        return Some(format!(
+            "they were evaluated differently ({:?} vs {:?})",
+            current.evaluation.as_deref().map(|e| e.chars().take(80).collect::<String>()),
+            candidate.evaluation.as_deref().map(|e| e.chars().take(80).collect::<String>())
+        ));
+    }
+    None
+}
+
+/// Saves `obj` as the next version of `name` in the registry at `dir` (created if needed);
+/// shorthand for [`Registry::open`] then [`Registry::register`]. Returns the path.
+pub fn save_versioned<T: Persist>(
+    dir: impl AsRef<Path>,
+    name: &str,
+    obj: &T,
+    options: &SaveOptions,
+) -> Result<PathBuf, PersistError> {
+    Ok(Registry::open(dir)?.register(name, obj, options)?.path)
 }

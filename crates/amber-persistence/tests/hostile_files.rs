@@ -52,7 +52,8 @@ static GLOBAL: Tracking = Tracking;
 const P: &str = "model.amber";
 
 fn saved<T: Persist>(obj: &T, level: Option<i32>) -> Vec<u8> {
-    let dir = scratch(&format!("hostile-{}-{level:?}", T::KIND));
+    let tmp = scratch();
+    let dir = tmp.path().to_path_buf();
     let path = dir.join(P);
     save(obj, &path, &SaveOptions { compression: level, sidecar: false, ..SaveOptions::default() }).unwrap();
     std::fs::read(path).unwrap()

@@ -61,7 +61,8 @@ fn child() {
 
 #[test]
 fn killed_saves_leave_the_old_or_the_new_file() {
-    let dir = scratch("killed_saves");
+    let tmp = scratch();
+    let dir = tmp.path().to_path_buf();
     let path = dir.join("model.amber");
     let models = models();
     save(&models[0], &path, &SaveOptions::default()).unwrap();
@@ -96,7 +97,8 @@ fn killed_saves_leave_the_old_or_the_new_file() {
 
 #[test]
 fn concurrent_registrations_get_distinct_versions() {
-    let dir = scratch("concurrent_registry");
+    let tmp = scratch();
+    let dir = tmp.path().to_path_buf();
     let children: Vec<Child> = (0..4).map(|_| spawn("register", &dir)).collect();
     for mut c in children {
         assert!(c.wait().unwrap().success());

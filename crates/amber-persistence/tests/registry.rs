@@ -1,4 +1,5 @@
-//! Versioned names, listing, aliases and promotion.
+//! The registry: exact names, versions that cannot collide or overflow, damaged entries that hurt
+//! no one else, like-for-like promotion, identical models deduplicated, signatures required.
 
 mod common;
 
@@ -6,23 +7,29 @@ use amber_estimators::{ClassifierParams, DecisionTreeClassifier, LogisticRegress
 use amber_persistence::*;
 use common::*;
 
+fn fingerprinted(metric: f64) -> SaveOptions {
+    SaveOptions::default()
+        .dataset("iris", &iris_features())
+        .evaluation("KFold(5)")
+        .metric("cv_accuracy", metric)
+}
+
 #[test]
 fn versioned_names_never_overwrite() {
-    let dir = scratch("versioned").join("models"); // does not exist yet
+    let tmp = scratch();
+    let dir = tmp.path().join("models"); // does not exist yet
     let tree = tree();
     let a = save_versioned(&dir, "iris", &tree, &SaveOptions::default()).unwrap();
-    let b = save_versioned(&dir, "iris", &tree, &SaveOptions::default()).unwrap();
     let c = save_versioned(&dir, "iris", &logistic(), &SaveOptions::default()).unwrap();
     let name = |p: &std::path::Path| p.file_name().unwrap().to_string_lossy().into_owned();
     assert!(name(&a).starts_with("iris_decision_tree_classifier_v1_"), "{}", name(&a));
-    assert!(name(&b).starts_with("iris_decision_tree_classifier_v2_"));
-    assert!(name(&c).starts_with("iris_logistic_regression_v3_"));
+    assert!(name(&c).starts_with("iris_logistic_regression_v2_"));
     // <name>_<algorithm>_v<N>_<YYYYmmddTHHMMSSZ>.amber
     let stamp = name(&a).rsplit_once('_').unwrap().1.trim_end_matches(".amber").to_string();
     assert_eq!(stamp.len(), 16, "{stamp}");
     assert!(stamp.ends_with('Z') && stamp.as_bytes()[8] == b'T', "{stamp}");
-    assert!(a.exists() && b.exists() && c.exists());
-    for bad in ["", "a b", "../x", "x.y"] {
+    assert_eq!(inspect(&a).unwrap().model_name.as_deref(), Some("iris"));
+    for bad in ["", "a b", "../x", "x.y", "_x", &"x".repeat(65)] {
         assert!(matches!(
             save_versioned(&dir, bad, &tree, &SaveOptions::default()),
             Err(PersistError::Registry { .. })
@@ -31,45 +38,144 @@ fn versioned_names_never_overwrite() {
 }
 
 #[test]
-fn registry_lists_versions_and_promotes_only_better_models() {
-    let registry = Registry::open(scratch("registry")).unwrap();
+fn a_version_belongs_to_a_name_only_by_exact_match() {
+    let tmp = scratch();
+    let registry = Registry::open(tmp.path()).unwrap();
+    let (x, y) = iris_xy();
+    let eu = LogisticRegression::params().c(0.05).max_iter(300).fit(x.view(), &y).unwrap();
+    // churn_eu's file name starts with "churn_": it must never be listed as a version of churn.
+    registry.register("churn_eu", &eu, &fingerprinted(0.99)).unwrap();
+    let v = registry.register("churn", &logistic(), &fingerprinted(0.90)).unwrap();
+    registry.register("churn_eu", &tree(), &fingerprinted(0.99)).unwrap();
+    assert_eq!(v.version, 1);
+    assert_eq!(registry.models().unwrap(), ["churn", "churn_eu"]);
+    assert_eq!(registry.versions("churn").unwrap().len(), 1);
+    assert_eq!(registry.versions("churn_eu").unwrap().len(), 2);
+    registry.promote_if_better("churn", "champion", 1, "cv_accuracy").unwrap();
+    let champion = registry.alias("churn", "champion").unwrap().unwrap();
+    let loaded: LogisticRegression = registry.load("churn", champion.version).unwrap();
+    assert_eq!(loaded, logistic());
+}
+
+#[test]
+fn damaged_and_foreign_entries_are_skipped_and_reported() {
+    let tmp = scratch();
+    let registry = Registry::open(tmp.path()).unwrap();
+    registry.register("iris", &tree(), &fingerprinted(0.95)).unwrap();
+    let v2 = registry.register("iris", &logistic(), &fingerprinted(0.97)).unwrap();
+    // Junk that looks like a version by its file name, a record of garbage, a truncated file.
+    std::fs::write(tmp.path().join("iris_junk_v5_20260101T000000Z.amber"), b"junk").unwrap();
+    std::fs::write(tmp.path().join(".registry/iris/v7.json"), b"{not json").unwrap();
+    std::fs::write(tmp.path().join(".registry/iris/notes.txt"), b"hello").unwrap();
+    let bytes = std::fs::read(&v2.path).unwrap();
+    std::fs::write(&v2.path, &bytes[..bytes.len() / 2]).unwrap();
+
+    let listing = registry.listing("iris").unwrap();
+    assert_eq!(listing.versions.iter().map(|v| v.version).collect::<Vec<_>>(), [1]);
+    let reasons: Vec<String> = listing.skipped.iter().map(|s| format!("{}: {}", s.path.display(), s.reason)).collect();
+    assert_eq!(listing.skipped.len(), 3, "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.contains("v2.json") && r.contains("truncated")), "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.contains("v7.json") && r.contains("damaged record")), "{reasons:?}");
+    // Everything still works for the intact versions.
+    assert_eq!(registry.promote_if_better("iris", "champion", 1, "cv_accuracy").unwrap(), Promotion::Promoted { previous: None });
+    assert_eq!(registry.alias("iris", "champion").unwrap().unwrap().version, 1);
+    assert!(matches!(registry.get("iris", 2), Err(PersistError::Registry { .. })));
+    // The next version skips every number ever claimed, damaged or not.
+    let (x, y) = iris_xy();
+    let other = DecisionTreeClassifier::params().max_depth(Some(2)).fit(x.view(), &y).unwrap();
+    assert_eq!(registry.register("iris", &other, &fingerprinted(0.9)).unwrap().version, 8);
+}
+
+#[test]
+fn version_numbers_cannot_overflow_and_claims_are_exclusive() {
+    let tmp = scratch();
+    let registry = Registry::open(tmp.path()).unwrap();
+    let claims = tmp.path().join(".registry/iris");
+    std::fs::create_dir_all(&claims).unwrap();
+    // A claim left by another process (empty: its save is in progress): the next save takes v2.
+    std::fs::write(claims.join("v1.json"), b"").unwrap();
+    assert_eq!(registry.register("iris", &tree(), &SaveOptions::default()).unwrap().version, 2);
+    let skipped = registry.listing("iris").unwrap().skipped;
+    assert!(skipped.len() == 1 && skipped[0].reason.contains("incomplete"), "{skipped:?}");
+    // The largest version number is usable once; after it, a named error, not a wrap to 0.
+    std::fs::write(claims.join(format!("v{}.json", u32::MAX - 1)), b"").unwrap();
+    let last = registry.register("iris", &logistic(), &SaveOptions::default()).unwrap();
+    assert_eq!(last.version, u32::MAX);
+    let err = registry.register("iris", &forest(2), &SaveOptions::default()).unwrap_err();
+    assert!(matches!(&err, PersistError::Registry { reason, .. } if reason.contains("no version numbers left")), "{err}");
+    // A lock file left behind by a crashed process does not block anyone (the OS lock died with it).
+    assert!(claims.join("lock").exists());
+    registry.set_alias("iris", "champion", 2).unwrap();
+}
+
+#[test]
+fn identical_models_are_one_version() {
+    let tmp = scratch();
+    let registry = Registry::open(tmp.path()).unwrap();
+    let a = registry.register("iris", &tree(), &fingerprinted(0.95)).unwrap();
+    let b = registry.register("iris", &tree(), &fingerprinted(0.95).tag("run", "2")).unwrap();
+    assert_eq!((a.version, b.version), (1, 1));
+    assert_eq!(a.path, b.path);
+    assert_eq!(registry.register("iris", &logistic(), &fingerprinted(0.95)).unwrap().version, 2);
+}
+
+#[test]
+fn promotion_compares_only_like_with_like() {
+    let tmp = scratch();
+    let registry = Registry::open(tmp.path()).unwrap();
     let (x, y) = iris_xy();
     let shallow = DecisionTreeClassifier::params().max_depth(Some(1)).fit(x.view(), &y).unwrap();
-    let v1 = registry.register("iris", &tree(), &SaveOptions::default().metric("cv_accuracy", 0.95)).unwrap();
-    let v2 =
-        registry.register("iris", &shallow, &SaveOptions::default().metric("cv_accuracy", 0.66)).unwrap();
-    let v3 =
-        registry.register("iris", &logistic(), &SaveOptions::default().metric("cv_accuracy", 0.97)).unwrap();
-    assert_eq!((v1.version, v2.version, v3.version), (1, 2, 3));
-    assert_eq!(registry.models().unwrap(), ["iris"]);
-    let listed = registry.versions("iris").unwrap();
-    assert_eq!(listed.iter().map(|v| v.version).collect::<Vec<_>>(), [1, 2, 3]);
-    assert_eq!(listed[1].header.metrics["cv_accuracy"], 0.66);
-    assert_eq!(listed[2].algorithm, "logistic_regression");
-    assert!(!listed[0].header.created.is_empty());
+    registry.register("iris", &tree(), &fingerprinted(0.95)).unwrap();
+    registry.register("iris", &shallow, &fingerprinted(0.66)).unwrap();
+    registry.register("iris", &logistic(), &fingerprinted(0.97)).unwrap();
+    let other_data = SaveOptions::default()
+        .dataset("iris-half", &iris_features().take_rows(&(0..75).collect::<Vec<_>>()).unwrap())
+        .evaluation("KFold(5)")
+        .metric("cv_accuracy", 0.99);
+    registry.register("iris", &forest(3), &other_data).unwrap();
+    let other_protocol = SaveOptions::default()
+        .dataset("iris", &iris_features())
+        .evaluation("train accuracy")
+        .metric("cv_accuracy", 1.0);
+    registry.register("iris", &forest(4), &other_protocol).unwrap();
+    registry.register("iris", &forest(5), &SaveOptions::default().metric("cv_accuracy", 1.0)).unwrap();
 
-    assert!(registry.alias("iris", "champion").unwrap().is_none());
     let promote = |v| registry.promote_if_better("iris", "champion", v, "cv_accuracy").unwrap();
     assert_eq!(promote(1), Promotion::Promoted { previous: None });
     assert_eq!(promote(2), Promotion::Refused { current: 1, current_metric: 0.95, candidate_metric: 0.66 });
-    assert_eq!(
-        registry.alias("iris", "champion").unwrap().unwrap().version,
-        1,
-        "a worse model does not move it"
-    );
+    assert_eq!(registry.alias("iris", "champion").unwrap().unwrap().version, 1);
     assert_eq!(promote(3), Promotion::Promoted { previous: Some(1) });
     assert_eq!(promote(3), Promotion::Unchanged);
-    let champion = registry.alias("iris", "champion").unwrap().unwrap();
-    assert_eq!(champion.version, 3);
-    let loaded: LogisticRegression = load(&champion.path).unwrap();
-    assert_eq!(loaded, logistic());
+    for (v, why) in [(4, "different data"), (5, "evaluated differently"), (6, "fingerprint is missing")] {
+        match promote(v) {
+            Promotion::Incomparable { current: 3, reason } => assert!(reason.contains(why), "v{v}: {reason}"),
+            other => panic!("v{v}: {other:?}"),
+        }
+    }
+    assert_eq!(registry.alias("iris", "champion").unwrap().unwrap().version, 3);
 
     // set_alias moves unconditionally (for example a rollback).
     registry.set_alias("iris", "champion", 2).unwrap();
     assert_eq!(registry.alias("iris", "champion").unwrap().unwrap().version, 2);
     assert!(matches!(registry.set_alias("iris", "champion", 9), Err(PersistError::Registry { .. })));
+    assert!(matches!(registry.promote_if_better("iris", "champion", 1, "f1"), Err(PersistError::Registry { .. })));
+}
+
+#[test]
+fn a_registry_can_require_signatures() {
+    let tmp = scratch();
+    let key = SecretKey::from_seed([3; 32]);
+    let strict = LoadOptions::default().trust(key.public_key()).require_signature(true);
+    let open = Registry::open(tmp.path()).unwrap();
+    let unsigned = open.register("iris", &tree(), &SaveOptions::default()).unwrap();
+    let registry = Registry::open(tmp.path()).unwrap().with_load_options(strict);
+    // Saving unsigned into it is refused; loading an unsigned version is refused by name.
+    let err = registry.register("iris", &logistic(), &SaveOptions::default()).unwrap_err();
+    assert!(matches!(&err, PersistError::Registry { reason, .. } if reason.contains("signed")), "{err}");
     assert!(matches!(
-        registry.promote_if_better("iris", "champion", 1, "f1"),
-        Err(PersistError::Registry { .. })
+        registry.load::<DecisionTreeClassifier>("iris", unsigned.version),
+        Err(PersistError::SignatureRequired { .. })
     ));
+    let signed = registry.register("iris", &logistic(), &SaveOptions::default().sign(key)).unwrap();
+    assert_eq!(registry.load::<LogisticRegression>("iris", signed.version).unwrap(), logistic());
 }

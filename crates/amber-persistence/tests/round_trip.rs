@@ -48,7 +48,8 @@ fn round_trip<T: Persist + PartialEq + std::fmt::Debug>(dir: &std::path::Path, o
 
 #[test]
 fn every_kind_round_trips() {
-    let dir = scratch("every_kind");
+    let tmp = scratch();
+    let dir = tmp.path().to_path_buf();
     round_trip(&dir, &logistic());
     round_trip(&dir, &tree());
     round_trip(&dir, &forest(10));
@@ -70,7 +71,8 @@ fn every_kind_round_trips() {
 
 #[test]
 fn header_carries_the_metadata() {
-    let dir = scratch("metadata");
+    let tmp = scratch();
+    let dir = tmp.path().to_path_buf();
     let penguins = datasets::penguins().unwrap().table;
     let path = dir.join("p.amber");
     let options = SaveOptions::default()
@@ -97,7 +99,8 @@ fn header_carries_the_metadata() {
 
 #[test]
 fn compression_makes_a_forest_smaller_and_bad_levels_are_named() {
-    let dir = scratch("compression");
+    let tmp = scratch();
+    let dir = tmp.path().to_path_buf();
     let f = forest(50);
     save(&f, dir.join("plain.amber"), &SaveOptions::default()).unwrap();
     save(&f, dir.join("zstd.amber"), &SaveOptions::default().compress(3)).unwrap();
@@ -111,7 +114,8 @@ fn compression_makes_a_forest_smaller_and_bad_levels_are_named() {
 
 #[test]
 fn wrong_kind_is_named() {
-    let dir = scratch("wrong_kind");
+    let tmp = scratch();
+    let dir = tmp.path().to_path_buf();
     let path = dir.join("tree.amber");
     save(&tree(), &path, &SaveOptions::default()).unwrap();
     match load::<LogisticRegression>(&path) {
@@ -125,7 +129,8 @@ fn wrong_kind_is_named() {
 
 #[test]
 fn save_creates_directories_and_refuses_invalid_models() {
-    let dir = scratch("mkdir");
+    let tmp = scratch();
+    let dir = tmp.path().to_path_buf();
     let path = dir.join("a/b/c/model.amber");
     save(&logistic(), &path, &SaveOptions::default()).unwrap();
     assert!(path.exists());

@@ -108,3 +108,16 @@ pub(crate) fn validate_fitted(
 pub(crate) fn imputed_columns(steps: &[FittedStep]) -> Vec<String> {
     steps.iter().flat_map(|s| s.model.imputed_columns()).collect()
 }
+
+/// Every step's path and kind, depth first (a column transformer, then each group's steps).
+pub(crate) fn step_kinds(steps: &[FittedStep], prefix: &str, out: &mut Vec<(String, &'static str)>) {
+    for step in steps {
+        let at = path(prefix, &step.name);
+        out.push((at.clone(), step.model.kind()));
+        if let crate::spec::FittedTransformer::ColumnTransformer(c) = &step.model {
+            for g in &c.groups {
+                step_kinds(&g.steps, &path(&at, &g.name), out);
+            }
+        }
+    }
+}

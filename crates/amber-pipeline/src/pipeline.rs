@@ -238,6 +238,18 @@ impl FittedPipeline {
         )
     }
 
+    /// Every step's path and kind, depth first, the classifier last:
+    /// `[("pre", "column_transformer"), ("pre.numeric.imputer", "simple_imputer"), …,
+    /// ("classifier", "logistic_regression")]`.
+    pub fn step_kinds(&self) -> Vec<(String, &'static str)> {
+        let mut out = Vec::new();
+        chain::step_kinds(&self.steps, "", &mut out);
+        if let Some(c) = &self.classifier {
+            out.push((c.name.clone(), c.model.kind()));
+        }
+        out
+    }
+
     /// Checks `x` against the input schema; reports ignored extra columns and reordering.
     pub fn check_input(&self, x: &Table) -> Result<InputReport, PipelineError> {
         self.schema.check(x, self.accept_numbers_as_categories)

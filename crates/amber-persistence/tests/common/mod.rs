@@ -1,19 +1,14 @@
 //! Models of every kind, small and fast to fit, and scratch directories.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
-
 use amber_data::{datasets, Table};
 use amber_estimators::*;
 use amber_pipeline::{ColumnTransformer, FittedPipeline, Pipeline};
 use ndarray::Array2;
 
-/// A fresh empty directory under the target dir, unique per test and process.
-pub fn scratch(test: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{test}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh empty directory of this test's own (unique whatever runs beside it), removed on drop.
+pub fn scratch() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary directory")
 }
 
 pub fn iris_xy() -> (Array2<f64>, Vec<usize>) {
