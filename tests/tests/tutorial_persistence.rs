@@ -215,7 +215,9 @@ fn best_candidate_saved_by_name_and_forest_compressed() {
     assert!(b < a);
     assert!(a < 187_000, "smaller than joblib's plain file");
     let v1 = save_versioned(&dir, "rf_model", forest, &SaveOptions::default()).unwrap();
-    let v2 = save_versioned(&dir, "rf_model", forest, &SaveOptions::default()).unwrap();
+    // Saving the identical model again is the same version; another model is a new one.
+    assert_eq!(save_versioned(&dir, "rf_model", forest, &SaveOptions::default()).unwrap(), v1);
+    let v2 = save_versioned(&dir, "rf_model", &candidates[0], &SaveOptions::default()).unwrap();
     assert_ne!(v1, v2);
     assert!(v1.exists() && v2.exists(), "a retrain never overwrites");
 }

@@ -4,9 +4,14 @@ use std::path::Path;
 use std::process::Command;
 
 fn run(out_dir: &Path) -> String {
+    run_with(out_dir, &[])
+}
+
+fn run_with(out_dir: &Path, extra: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(["train-iris", "--out-dir"])
         .arg(out_dir)
+        .args(extra)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -41,12 +46,25 @@ fn train_iris_trains_saves_registers_and_verifies() {
     assert_eq!(header.labels.as_deref().unwrap(), ["setosa", "versicolor", "virginica"]);
     assert!(dir.join(format!("{}.json", files[0])).exists(), "JSON sidecar");
 
-    // A second run is version 2, never overwriting version 1; same metric, so it may take over.
+    // A second identical run trains the identical model: the same version, not a new one.
     let second = run(&dir);
-    assert!(second.contains("_v2_") && second.contains("champion: v2 (was v1)"), "{second}");
+    assert!(second.contains("_v1_") && second.contains("champion: v1 (unchanged)"), "{second}");
+    // Another seed is another split: a new version, whose CV score is not comparable.
+    let third = run_with(&dir, &["--seed", "7"]);
+    assert!(third.contains("_v2_") && third.contains("champion stays v1: not comparable"), "{third}");
     let registry = amber_persistence::Registry::open(&dir).unwrap();
     assert_eq!(registry.versions("iris").unwrap().len(), 2);
-    assert_eq!(registry.alias("iris", "champion").unwrap().unwrap().version, 2);
+    assert_eq!(registry.alias("iris", "champion").unwrap().unwrap().version, 1);
+}
+
+#[test]
+fn a_tiny_test_split_still_saves_and_says_which_classes_it_lacks() {
+    let tmp = tempfile::tempdir().unwrap();
+    // 1 % of 150 rows is 2 test rows: at least one class is absent from them.
+    let out = run_with(tmp.path(), &["--test-size", "0.01"]);
+    assert!(out.contains("148 train / 2 test"), "{out}");
+    assert!(out.contains("support 0"), "{out}");
+    assert!(out.contains("verified"), "{out}");
 }
 
 #[test]

@@ -104,3 +104,25 @@ pub(crate) fn fitted_classes(
     }
     Ok(())
 }
+
+/// Scores computed by a model must be finite: an input far outside the training range can
+/// overflow them, and that is a named error naming the row, never a NaN probability.
+pub(crate) fn finite_output(estimator: &'static str, scores: &ndarray::Array2<f64>) -> Result<(), EstimatorError> {
+    match scores.indexed_iter().find(|(_, v)| !v.is_finite()) {
+        Some(((row, _), _)) => Err(EstimatorError::NonFiniteOutput { estimator, row }),
+        None => Ok(()),
+    }
+}
+
+/// A count parameter must be at least `min` and at most `max` (the documented upper bound,
+/// checked before anything is allocated from it).
+pub(crate) fn count(
+    estimator: &'static str,
+    name: &'static str,
+    value: usize,
+    min: usize,
+    max: usize,
+    reason: &'static str,
+) -> Result<(), EstimatorError> {
+    param(estimator, name, value, (min..=max).contains(&value), reason)
+}

@@ -132,6 +132,24 @@ pub enum EstimatorError {
         /// The category.
         value: String,
     },
+    /// The model's scores overflowed on this row (an input far outside the training range).
+    #[error("{estimator}: the scores of input row {row} are not finite (the input is far outside the training range)")]
+    NonFiniteOutput {
+        /// The estimator.
+        estimator: &'static str,
+        /// 0-based row.
+        row: usize,
+    },
+    /// A column's statistics cannot be represented (its values are near the limits of f64).
+    #[error("{estimator}: column {name:?}: {what} overflows f64")]
+    Overflow {
+        /// The estimator.
+        estimator: &'static str,
+        /// The column.
+        name: String,
+        /// Which statistic.
+        what: &'static str,
+    },
     /// `predict_proba` on an SVC fitted without `probability(true)`.
     #[error("SVC: predict_proba needs probability estimates, which were not enabled: fit with SVC::params().probability(true)")]
     ProbabilityNotEnabled,

@@ -80,7 +80,9 @@ impl LogisticRegression {
     /// Raw scores: `x · coefᵀ + intercept` (n_rows × rows of `coef`).
     pub fn decision_function(&self, x: ArrayView2<f64>) -> Result<Array2<f64>, EstimatorError> {
         check::predict_input(E, x, self.coef.ncols())?;
-        Ok(x.dot(&self.coef.t()) + &Array1::from(self.intercept.clone()))
+        let scores = x.dot(&self.coef.t()) + &Array1::from(self.intercept.clone());
+        check::finite_output(E, &scores)?;
+        Ok(scores)
     }
 }
 
@@ -159,7 +161,8 @@ impl Classifier for LogisticRegression {
         if self.classes.len() == 2 {
             let mut proba = Array2::zeros((x.nrows(), 2));
             for (mut row, s) in proba.axis_iter_mut(Axis(0)).zip(scores.column(0)) {
-                let p1 = 1.0 / (1.0 + (-s).exp());
+                // Stable for any finite s: exp never overflows.
+                let p1 = if *s >= 0.0 { 1.0 / (1.0 + (-s).exp()) } else { s.exp() / (1.0 + s.exp()) };
                 row[0] = 1.0 - p1;
                 row[1] = p1;
             }

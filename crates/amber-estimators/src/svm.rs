@@ -189,6 +189,7 @@ impl SVC {
                 *d = sum - pair.rho;
             }
         }
+        check::finite_output(E, &out)?;
         Ok(out)
     }
 }
@@ -494,10 +495,18 @@ impl Classifier for SVC {
                 return Err(invalid(E, "gamma must be positive and finite"));
             }
         }
-        let expected: Vec<(usize, usize)> = (0..k).flat_map(|i| (i + 1..k).map(move |j| (i, j))).collect();
-        let found: Vec<(usize, usize)> = self.pairs.iter().map(|p| (p.first, p.second)).collect();
-        if found != expected {
-            return Err(invalid(E, format!("{k} classes need the one-vs-one pairs {expected:?}")));
+        // k classes need k(k-1)/2 pairs: compare counts before looking at any pair, so a file
+        // claiming many classes costs nothing.
+        let needed = k.checked_mul(k - 1).map(|n| n / 2);
+        if needed != Some(self.pairs.len()) {
+            return Err(invalid(
+                E,
+                format!("{k} classes need {} one-vs-one pairs, found {}", needed.unwrap_or(usize::MAX), self.pairs.len()),
+            ));
+        }
+        let expected = (0..k).flat_map(|i| (i + 1..k).map(move |j| (i, j)));
+        if let Some((i, _)) = self.pairs.iter().zip(expected).enumerate().find(|(_, (p, e))| (p.first, p.second) != *e) {
+            return Err(invalid(E, format!("pair {i} is not in the order (0,1), (0,2), …, (1,2), …")));
         }
         if self.support_vectors.iter().any(|v| !v.is_finite()) {
             return Err(invalid(E, "support vectors must be finite"));

@@ -19,6 +19,15 @@ pub(crate) struct Scan {
     pub bytes: u64,
 }
 
+/// Why a scan stopped: the data is not well-formed CBOR, or it is but exceeds a limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ScanError {
+    /// Not well-formed (including lengths longer than the data that remains).
+    Malformed(String),
+    /// Too many items or too deep.
+    OverLimit(String),
+}
+
 /// Reads bytes one at a time from a buffered source, counting them.
 struct Source<R> {
     inner: R,
@@ -107,7 +116,11 @@ enum Open {
 
 /// Scans exactly one top-level item from `reader`, reading at most `limit` bytes, and refuses
 /// more than `max_items` items or more than [`MAX_DEPTH`] levels. Returns the counts.
-pub(crate) fn scan(reader: impl Read, limit: u64, max_items: u64) -> Result<Scan, String> {
+pub(crate) fn scan(reader: impl Read, limit: u64, max_items: u64) -> Result<Scan, ScanError> {
+    scan_inner(reader, limit, max_items)
+}
+
+fn scan_inner(reader: impl Read, limit: u64, max_items: u64) -> Result<Scan, ScanError> {
     let mut src = Source { inner: io::BufReader::with_capacity(8192, reader), read: 0, limit };
     let mut stack: Vec<Open> = Vec::new();
     let mut items: u64 = 0;
@@ -119,35 +132,38 @@ pub(crate) fn scan(reader: impl Read, limit: u64, max_items: u64) -> Result<Scan
         if stack.is_empty() && items > 0 {
             return Ok(Scan { items, bytes: src.read });
         }
-        let head = src.byte()?;
+        let head = src.byte().map_err(ScanError::Malformed)?;
         let (major, info) = (head >> 5, head & 0x1f);
         if head == 0xff {
             match stack.pop() {
                 Some(Open::UntilBreak) | Some(Open::Chunks(_)) => continue,
-                _ => return Err(format!("unexpected break code at byte {}", src.read - 1)),
+                _ => return Err(ScanError::Malformed(format!("unexpected break code at byte {}", src.read - 1))),
             }
         }
         if let Some(Open::Chunks(string_major)) = stack.last() {
             if major != *string_major || info == 31 {
-                return Err(format!("bad chunk in an indefinite-length string at byte {}", src.read - 1));
+                return Err(ScanError::Malformed(format!(
+                    "bad chunk in an indefinite-length string at byte {}",
+                    src.read - 1
+                )));
             }
         }
         items += 1;
         if items > max_items {
-            return Err(format!("more than {max_items} data items"));
+            return Err(ScanError::OverLimit(format!("more than {max_items} data items")));
         }
         if let Some(Open::Counted(n)) = stack.last_mut() {
             *n -= 1;
         }
-        let argument = src.argument(info)?;
+        let argument = src.argument(info).map_err(ScanError::Malformed)?;
         let left = src.limit - src.read;
         let open = match (major, argument) {
             (0 | 1 | 7, Some(_)) => None,
             (7, None) | (0 | 1 | 6, None) => {
-                return Err(format!("bad item head 0x{head:02x} at byte {}", src.read - 1))
+                return Err(ScanError::Malformed(format!("bad item head 0x{head:02x} at byte {}", src.read - 1)))
             }
             (2 | 3, Some(n)) => {
-                src.skip(n)?;
+                src.skip(n).map_err(ScanError::Malformed)?;
                 None
             }
             (2 | 3, None) => Some(Open::Chunks(major)),
@@ -155,18 +171,18 @@ pub(crate) fn scan(reader: impl Read, limit: u64, max_items: u64) -> Result<Scan
             (4, Some(n)) if n <= left => Some(Open::Counted(n)),
             (5, Some(n)) if n <= left / 2 => Some(Open::Counted(2 * n)),
             (4 | 5, Some(n)) => {
-                return Err(format!(
+                return Err(ScanError::Malformed(format!(
                     "a container of {n} entries at byte {} does not fit in the {left} bytes left",
                     src.read
-                ))
+                )))
             }
             (4 | 5, None) => Some(Open::UntilBreak),
             (6, Some(_)) => Some(Open::Counted(1)), // a tag wraps one item
-            _ => return Err(format!("bad item head 0x{head:02x} at byte {}", src.read - 1)),
+            _ => return Err(ScanError::Malformed(format!("bad item head 0x{head:02x} at byte {}", src.read - 1))),
         };
         if let Some(open) = open {
             if stack.len() >= MAX_DEPTH {
-                return Err(format!("nesting deeper than {MAX_DEPTH} levels"));
+                return Err(ScanError::OverLimit(format!("nesting deeper than {MAX_DEPTH} levels")));
             }
             stack.push(open);
         }
@@ -240,22 +256,22 @@ mod tests {
         let v = serde_json::json!([1, "ab", {"k": [true, null]}]);
         let bytes = cbor(&v);
         assert_eq!(scan(bytes.as_slice(), bytes.len() as u64, 100), Ok(Scan { items: 8, bytes: bytes.len() as u64 }));
-        assert!(scan(bytes.as_slice(), bytes.len() as u64, 7).unwrap_err().contains("more than 7"));
+        assert!(matches!(scan(bytes.as_slice(), bytes.len() as u64, 7), Err(ScanError::OverLimit(m)) if m.contains("more than 7")));
     }
 
     #[test]
     fn lengths_that_lie_are_refused_before_reading() {
         // An array claiming 2^40 elements in a 9-byte input.
         let lie = [0x9b, 0, 0, 1, 0, 0, 0, 0, 0];
-        assert!(scan(&lie[..], 9, 1000).unwrap_err().contains("does not fit"));
+        assert!(matches!(scan(&lie[..], 9, 1000), Err(ScanError::Malformed(m)) if m.contains("does not fit")));
         // A byte string claiming 1 GiB.
         let lie = [0x5a, 0x40, 0, 0, 0];
-        assert!(scan(&lie[..], 5, 1000).unwrap_err().contains("longer than"));
+        assert!(matches!(scan(&lie[..], 5, 1000), Err(ScanError::Malformed(m)) if m.contains("longer than")));
         // Deep nesting.
         let deep = vec![0x81; 100];
-        assert!(scan(deep.as_slice(), 100, 1000).unwrap_err().contains("nesting"));
+        assert!(matches!(scan(deep.as_slice(), 100, 1000), Err(ScanError::OverLimit(m)) if m.contains("nesting")));
         // Truncated.
-        assert!(scan(&[0x82, 0x01][..], 2, 1000).is_err());
+        assert!(matches!(scan(&[0x82, 0x01][..], 2, 1000), Err(ScanError::Malformed(_))));
     }
 
     #[test]

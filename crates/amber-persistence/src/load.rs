@@ -141,14 +141,25 @@ pub(crate) fn read_file(path: &Path, options: &LoadOptions) -> Result<Vec<u8>, P
     Ok(bytes)
 }
 
+/// A structural scan's refusal as the error a caller sees.
+fn scan_error(e: cbor::ScanError, path: &Path, part: &'static str) -> PersistError {
+    match e {
+        cbor::ScanError::Malformed(message) => PersistError::Decode { file: path.to_path_buf(), part, message },
+        cbor::ScanError::OverLimit(reason) => PersistError::TooComplex { file: path.to_path_buf(), part, reason },
+    }
+}
+
 /// The header of a checked frame: its structure is scanned (item count, depth, lengths) before
 /// serde decodes it.
 fn decode_header(frame: &format::Frame<'_>, path: &Path) -> Result<Header, PersistError> {
     let len = frame.header.len() as u64;
-    let complex = |reason: String| PersistError::TooComplex { file: path.to_path_buf(), part: "header", reason };
-    let scan = cbor::scan(frame.header, len, MAX_HEADER_ITEMS).map_err(complex)?;
+    let scan = cbor::scan(frame.header, len, MAX_HEADER_ITEMS).map_err(|e| scan_error(e, path, "header"))?;
     if scan.bytes != len {
-        return Err(complex(format!("{} bytes after the header's map", len - scan.bytes)));
+        return Err(PersistError::Decode {
+            file: path.to_path_buf(),
+            part: "header",
+            message: format!("{} bytes after the header's map", len - scan.bytes),
+        });
     }
     ciborium::from_reader(frame.header).map_err(|e| PersistError::Decode {
         file: path.to_path_buf(),
@@ -237,9 +248,8 @@ fn decode_payload<T: Persist>(
     // The contract: decoded structures may take 3 × the payload (its bytes are the fourth) plus
     // the base budget, at ITEM_COST per item.
     let max_items = (BASE_BUDGET + 3 * size) / ITEM_COST;
-    let scan = cbor::scan(payload_source(frame, header, path, options)?, size, max_items).map_err(|reason| {
-        PersistError::TooComplex { file: path.to_path_buf(), part: "payload", reason }
-    })?;
+    let scan = cbor::scan(payload_source(frame, header, path, options)?, size, max_items)
+        .map_err(|e| scan_error(e, path, "payload"))?;
     if scan.bytes != size {
         return Err(decode_error(format!("the model ends at byte {}, but the header declares {size}", scan.bytes)));
     }

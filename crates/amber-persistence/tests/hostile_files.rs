@@ -73,6 +73,21 @@ fn cbor<T: serde::Serialize>(v: &T) -> Vec<u8> {
     out
 }
 
+/// A forger's file: the header says what the (uncompressed) payload is, size and digest
+/// recomputed, so every check after the checksum is exercised.
+fn forge(header: &Header, payload: &[u8]) -> Vec<u8> {
+    let mut h = header.clone();
+    h.compression = Compression::none();
+    h.payload_size = payload.len() as u64;
+    h.payload_sha256 = Some(sha256_hex(payload));
+    format::encode(&cbor(&h), payload)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 fn load_lr(bytes: &[u8]) -> Result<(LogisticRegression, Header), PersistError> {
     load_bytes(bytes, Path::new(P))
 }
@@ -105,7 +120,7 @@ fn framing_errors_are_named() {
         Err(e @ PersistError::UnsupportedFormat { .. }) => {
             let msg = e.to_string();
             assert!(
-                msg.contains(&format!("{}.0", FORMAT_MAJOR + 1)) && msg.contains(&format!("{FORMAT_MAJOR}.")),
+                msg.contains(&format!("{}.{FORMAT_MINOR}", FORMAT_MAJOR + 1)) && msg.contains(&format!("{FORMAT_MAJOR}.")),
                 "{msg}"
             );
         }
@@ -140,10 +155,7 @@ fn forged_files_with_valid_checksums_are_still_checked() {
     // An impossible model: coefficient rows that do not fit the classes.
     let mut model = logistic();
     model.intercept.pop();
-    let forged = cbor(&model);
-    let mut h = header.clone();
-    h.payload_size = forged.len() as u64;
-    let err = load_lr(&format::encode(&cbor(&h), &forged)).unwrap_err();
+    let err = load_lr(&forge(&header, &cbor(&model))).unwrap_err();
     assert!(matches!(err, PersistError::InvalidModel { .. }), "{err:?}");
 
     // A tree with a cycle.
@@ -152,19 +164,12 @@ fn forged_files_with_valid_checksums_are_still_checked() {
     let th: Header = ciborium::from_reader(th.as_slice()).unwrap();
     let mut cyclic = tree();
     cyclic.tree.right[1] = 0; // split 1 points back at the root
-    let forged = cbor(&cyclic);
-    let mut h = th.clone();
-    h.payload_size = forged.len() as u64;
-    let err =
-        load_bytes::<DecisionTreeClassifier>(&format::encode(&cbor(&h), &forged), Path::new(P)).unwrap_err();
+    let err = load_bytes::<DecisionTreeClassifier>(&forge(&th, &cbor(&cyclic)), Path::new(P)).unwrap_err();
     assert!(matches!(err, PersistError::InvalidModel { .. }), "{err:?}");
 
     // A valid model that is not the one whose predictions were stored: verification names the row.
     let other = LogisticRegression::params().c(0.01).fit(iris_xy().0.view(), &iris_xy().1).unwrap();
-    let forged = cbor(&other);
-    let mut h = header.clone();
-    h.payload_size = forged.len() as u64;
-    match load_lr(&format::encode(&cbor(&h), &forged)) {
+    match load_lr(&forge(&header, &cbor(&other))) {
         Err(e @ PersistError::VerificationFailed { row: 0, .. }) => {
             assert!(e.to_string().contains("sample row 0"), "{e}")
         }
@@ -212,7 +217,7 @@ fn zstd_bomb_stops_at_the_declared_size() {
     );
     // A declared size over the cap is refused before decompressing.
     header.payload_size = PAYLOAD_CAP + 1;
-    assert!(matches!(load_lr(&format::encode(&cbor(&header), &bomb)), Err(PersistError::Decode { .. })));
+    assert!(matches!(load_lr(&format::encode(&cbor(&header), &bomb)), Err(PersistError::TooLarge { .. })));
 }
 
 /// A mutation of a real file.

@@ -22,11 +22,12 @@ fn models() -> [LogisticRegression; 2] {
     [1.0, 0.05].map(|c| LogisticRegression::params().c(c).max_iter(300).fit(x.view(), &y).unwrap())
 }
 
-fn spawn(role: &str, dir: &Path) -> Child {
+fn spawn(role: &str, dir: &Path, index: usize) -> Child {
     Command::new(std::env::current_exe().unwrap())
         .args(["child", "--exact", "--nocapture", "--test-threads=1"])
         .env(ROLE, role)
         .env(DIR, dir)
+        .env("AMBER_TEST_INDEX", index.to_string())
         .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap()
@@ -47,11 +48,15 @@ fn child() {
             }
         }
         "register" => {
+            // Five distinct models per child (identical ones would be one version).
             let registry = Registry::open(&dir).unwrap();
-            let model = &models()[0];
-            for _ in 0..5 {
+            let child: u32 = std::env::var("AMBER_TEST_INDEX").unwrap().parse().unwrap();
+            let (x, y) = iris_xy();
+            for i in 0..5 {
+                let c = 1.0 / f64::from(1 + i + 5 * child);
+                let model = LogisticRegression::params().c(c).max_iter(300).fit(x.view(), &y).unwrap();
                 registry
-                    .register("iris", model, &SaveOptions { sidecar: false, ..SaveOptions::default() })
+                    .register("iris", &model, &SaveOptions { sidecar: false, ..SaveOptions::default() })
                     .unwrap();
             }
         }
@@ -75,7 +80,7 @@ fn killed_saves_leave_the_old_or_the_new_file() {
         let wait = (state >> 16) % 20_000;
         let ready = dir.join("ready");
         let _ = std::fs::remove_file(&ready);
-        let mut child = spawn("save-loop", &dir);
+        let mut child = spawn("save-loop", &dir, 0);
         while !ready.exists() {
             std::thread::sleep(Duration::from_micros(200));
         }
@@ -99,7 +104,7 @@ fn killed_saves_leave_the_old_or_the_new_file() {
 fn concurrent_registrations_get_distinct_versions() {
     let tmp = scratch();
     let dir = tmp.path().to_path_buf();
-    let children: Vec<Child> = (0..4).map(|_| spawn("register", &dir)).collect();
+    let children: Vec<Child> = (0..4).map(|i| spawn("register", &dir, i)).collect();
     for mut c in children {
         assert!(c.wait().unwrap().success());
     }

@@ -18,6 +18,25 @@ fn nonzero_scale(scale: f64) -> f64 {
     }
 }
 
+/// Mean and population standard deviation of the values, computed as scikit-learn does, and again
+/// on values divided by their largest magnitude when that overflows (values near ±f64::MAX);
+/// `None` if even that is not finite.
+fn mean_std(v: &[f64]) -> Option<(f64, f64)> {
+    let n = v.len() as f64;
+    let moments = |scale: f64| {
+        let mean = v.iter().map(|x| x / scale).sum::<f64>() / n;
+        let var = v.iter().map(|x| (x / scale - mean) * (x / scale - mean)).sum::<f64>() / n;
+        (mean * scale, var.sqrt() * scale)
+    };
+    let (mean, std) = moments(1.0);
+    if mean.is_finite() && std.is_finite() {
+        return Some((mean, std));
+    }
+    let largest = v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+    let (mean, std) = moments(largest);
+    (mean.is_finite() && std.is_finite()).then_some((mean, std))
+}
+
 /// Column names and two statistics per column.
 type ColumnStats = (Vec<String>, Vec<f64>, Vec<f64>);
 
@@ -25,7 +44,7 @@ type ColumnStats = (Vec<String>, Vec<f64>, Vec<f64>);
 fn fit_columns(
     estimator: &'static str,
     x: &Table,
-    stat: impl Fn(&[f64]) -> (f64, f64),
+    stat: impl Fn(&[f64]) -> Result<(f64, f64), &'static str>,
 ) -> Result<ColumnStats, EstimatorError> {
     columns::fit_input(estimator, x)?;
     let (mut names, mut a, mut b) = (Vec::new(), Vec::new(), Vec::new());
@@ -34,7 +53,8 @@ fn fit_columns(
         if values.is_empty() {
             return Err(EstimatorError::AllMissing { estimator, name: name.clone() });
         }
-        let (s, t) = stat(&values);
+        let (s, t) = stat(&values)
+            .map_err(|what| EstimatorError::Overflow { estimator, name: name.clone(), what })?;
         names.push(name.clone());
         a.push(s);
         b.push(t);
@@ -134,10 +154,8 @@ impl TransformerParams for StandardScalerParams {
     fn fit(&self, x: &Table) -> Result<StandardScaler, EstimatorError> {
         let with_std = self.with_std;
         let (columns, mean, scale) = fit_columns("StandardScaler", x, |v| {
-            let n = v.len() as f64;
-            let mean = v.iter().sum::<f64>() / n;
-            let var = v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n;
-            (mean, if with_std { nonzero_scale(var.sqrt()) } else { 1.0 })
+            let (mean, std) = mean_std(v).ok_or("the standard deviation")?;
+            Ok((mean, if with_std { nonzero_scale(std) } else { 1.0 }))
         })?;
         Ok(StandardScaler { columns, mean, scale, with_mean: self.with_mean })
     }
@@ -238,8 +256,18 @@ impl TransformerParams for MinMaxScalerParams {
         let (columns, scale, min) = fit_columns("MinMaxScaler", x, |v| {
             let data_min = v.iter().copied().fold(f64::INFINITY, f64::min);
             let data_max = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            let scale = (hi - lo) / nonzero_scale(data_max - data_min);
-            (scale, lo - data_min * scale)
+            // max - min overflows for values near ±f64::MAX: halve both sides first.
+            let range = data_max - data_min;
+            let scale = if range.is_finite() {
+                (hi - lo) / nonzero_scale(range)
+            } else {
+                ((hi - lo) / 2.0) / (data_max / 2.0 - data_min / 2.0)
+            };
+            let min = lo - data_min * scale;
+            if !(scale.is_finite() && scale > 0.0 && min.is_finite()) {
+                return Err("the scale");
+            }
+            Ok((scale, min))
         })?;
         Ok(MinMaxScaler { columns, scale, min })
     }
@@ -261,6 +289,10 @@ impl Transformer for MinMaxScaler {
         const E: &str = "MinMaxScaler";
         columns::fitted_columns(E, &self.columns, &[self.scale.len(), self.min.len()])?;
         check_finite(E, "scale", &self.scale)?;
-        check_finite(E, "min", &self.min)
+        check_finite(E, "min", &self.min)?;
+        if self.scale.iter().any(|&s| s == 0.0) {
+            return Err(invalid(E, "every scale must be non-zero"));
+        }
+        Ok(())
     }
 }

@@ -6,16 +6,18 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{fit_tree, tree_setters, trees_proba, MaxFeatures, Tree, TreeParams};
-use crate::check::{self, invalid, param};
+use crate::check::{self, invalid};
 use crate::contract::{Classifier, ClassifierParams};
 use crate::error::EstimatorError;
 
 const RF: &str = "RandomForestClassifier";
+/// The most trees a forest may have (checked before anything is allocated).
+pub const MAX_ESTIMATORS: usize = 100_000;
 
 /// Hyperparameters of [`RandomForestClassifier`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RandomForestClassifierParams {
-    /// Number of trees (default 100).
+    /// Number of trees (default 100, at most [`MAX_ESTIMATORS`]).
     pub n_estimators: usize,
     /// How each tree grows (default `max_features = Sqrt`, sampled at every split).
     #[serde(flatten)]
@@ -90,7 +92,7 @@ impl ClassifierParams for RandomForestClassifierParams {
     type Model = RandomForestClassifier;
 
     fn validate(&self) -> Result<(), EstimatorError> {
-        param(RF, "n_estimators", self.n_estimators, self.n_estimators >= 1, "must be at least 1")?;
+        check::count(RF, "n_estimators", self.n_estimators, 1, MAX_ESTIMATORS, "must be from 1 to 100,000")?;
         self.tree.validate(RF)
     }
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 pub use builder::{Criterion, MaxFeatures};
 pub use data::Tree;
-pub use forest::{RandomForestClassifier, RandomForestClassifierParams};
+pub use forest::{RandomForestClassifier, RandomForestClassifierParams, MAX_ESTIMATORS};
 
 use crate::check::{self, param};
 use crate::contract::{Classifier, ClassifierParams};
