@@ -1,7 +1,7 @@
 //! Every golden file ever committed (tests/fixtures/format-v*/, written by `cargo xtask golden`)
 //! still loads, validates and reproduces its verification sample.
 
-use amber_persistence::{verify, FORMAT_MAJOR};
+use amber_persistence::{verify, verify_with, LoadOptions, PersistError, PublicKey, SecretKey, FORMAT_MAJOR};
 use amber_tests::repo_root;
 
 #[test]
@@ -36,5 +36,33 @@ fn every_golden_file_loads_and_verifies() {
             assert!(kinds.iter().any(|k| k == kind), "format-v{version} lacks a {kind} golden file");
         }
     }
-    assert!(versions >= 1 && files >= 10, "{versions} versions, {files} files");
+    assert!(versions >= 2 && files >= 22, "{versions} versions, {files} files");
+}
+
+/// Format 1.1's signed golden files verify with the published key beside them, and fail by name
+/// with another key or when a signature is required but the file is unsigned.
+#[test]
+fn signed_golden_files_verify_with_their_key_only() {
+    let dir = repo_root().join("tests/fixtures/format-v1.1");
+    let key = PublicKey::read(dir.join("signing-key.pub.pem")).unwrap();
+    let trusted = LoadOptions::default().trust(key).require_signature(true);
+    let stranger = LoadOptions::default().trust(SecretKey::from_seed([9; 32]).public_key());
+    let mut signed = 0;
+    for file in std::fs::read_dir(&dir).unwrap() {
+        let path = file.unwrap().path();
+        if path.extension().is_none_or(|e| e != "amber") {
+            continue;
+        }
+        let is_signed = path.to_string_lossy().ends_with(".signed.amber");
+        match (is_signed, verify_with(&path, &trusted)) {
+            (true, Ok(header)) => {
+                assert!(header.signature.is_some());
+                signed += 1;
+                assert!(matches!(verify_with(&path, &stranger), Err(PersistError::UntrustedSigner { .. })));
+            }
+            (false, Err(PersistError::SignatureRequired { .. })) => {}
+            (s, other) => panic!("{} (signed: {s}): {other:?}", path.display()),
+        }
+    }
+    assert_eq!(signed, 2);
 }

@@ -7,11 +7,16 @@ use std::path::{Path, PathBuf};
 
 use amber_data::datasets;
 use amber_estimators::*;
-use amber_persistence::{save, Persist, SaveOptions, FORMAT_MAJOR, FORMAT_MINOR};
+use amber_persistence::{save, Persist, SaveOptions, SecretKey, FORMAT_MAJOR, FORMAT_MINOR};
+
+/// The seed of the golden files' signing key: a published test key, never one to trust in
+/// production. Its public key is written beside the files as `signing-key.pub.pem`.
+pub const GOLDEN_KEY_SEED: [u8; 32] = [0x42; 32];
 use amber_pipeline::{ColumnTransformer, FittedClassifier, Pipeline};
 
 fn write<T: Persist>(dir: &Path, obj: &T, options: &SaveOptions) -> Result<(), Box<dyn Error>> {
-    let path = dir.join(format!("{}.amber", T::KIND));
+    let signed = if options.signing_key.is_some() { ".signed" } else { "" };
+    let path = dir.join(format!("{}{signed}.amber", T::KIND));
     save(obj, &path, &SaveOptions { sidecar: false, ..options.clone() }.description("golden file"))?;
     println!("wrote {}", path.display());
     Ok(())
@@ -49,5 +54,10 @@ pub fn run() -> Result<(), Box<dyn Error>> {
         .classifier("classifier", LogisticRegression::params().max_iter(500));
     let fitted = pipeline.fit(&penguins, "species")?;
     write(&dir, &fitted, &p.clone().hyperparameters(&pipeline).compress(3))?;
+    // Signed files (format 1.1 on), with the public key beside them.
+    let key = SecretKey::from_seed(GOLDEN_KEY_SEED);
+    std::fs::write(dir.join("signing-key.pub.pem"), key.public_key().to_pem()?)?;
+    write(&dir, &fitted, &p.clone().hyperparameters(&pipeline).compress(3).sign(key.clone()))?;
+    write(&dir, &LogisticRegression::params().max_iter(300).fit(m.view(), &y.indices)?, &plain.sign(key))?;
     Ok(())
 }

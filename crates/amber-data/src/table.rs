@@ -121,6 +121,9 @@ pub struct Table {
     names: Vec<String>,
     columns: Vec<Column>,
     n_rows: usize,
+    /// Column name → position, so that finding a column is O(1) however wide the table.
+    #[serde(skip)]
+    index: std::collections::HashMap<String, usize>,
 }
 
 /// A table as decoded, before [`Table::new`]'s checks: deserializing a [`Table`] goes through
@@ -155,11 +158,13 @@ impl Table {
         let n_rows = columns.first().map_or(0, |(_, c)| c.len());
         let mut names: Vec<String> = Vec::with_capacity(columns.len());
         let mut cols = Vec::with_capacity(columns.len());
+        // A map, so that a table of n columns is checked in O(n), not O(n²).
+        let mut index = std::collections::HashMap::with_capacity(columns.len());
         for (position, (name, column)) in columns.into_iter().enumerate() {
             if name.trim().is_empty() {
                 return Err(DataError::EmptyColumnName { position });
             }
-            if names.contains(&name) {
+            if index.insert(name.clone(), position).is_some() {
                 return Err(DataError::DuplicateColumn { name });
             }
             if column.len() != n_rows {
@@ -168,7 +173,7 @@ impl Table {
             names.push(name);
             cols.push(column);
         }
-        Ok(Table { names, columns: cols, n_rows })
+        Ok(Table { names, columns: cols, n_rows, index })
     }
 
     /// Number of rows.
@@ -193,7 +198,7 @@ impl Table {
 
     /// Position of the column called `name`.
     pub fn column_index(&self, name: &str) -> Option<usize> {
-        self.names.iter().position(|n| n == name)
+        self.index.get(name).copied()
     }
 
     /// The column called `name`.
@@ -235,6 +240,7 @@ impl Table {
             names: self.names.clone(),
             columns: self.columns.iter().map(|c| c.take(rows)).collect(),
             n_rows: rows.len(),
+            index: self.index.clone(),
         })
     }
 

@@ -59,7 +59,8 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
-    if text.len() != 2 * N || !text.is_ascii() {
+    // Lowercase only, so that one signature has one spelling.
+    if text.len() != 2 * N || !text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
         return None;
     }
     let mut out = [0u8; N];
@@ -208,6 +209,9 @@ pub(crate) fn check(
         return Err(bad("the algorithm is not ed25519"));
     }
     let key = PublicKey::from_hex(&info.public_key).ok_or_else(|| bad("the public key is malformed"))?;
+    if info.key_id != key.key_id() {
+        return Err(bad("the key id is not the public key's"));
+    }
     if !trusted.is_empty() && !trusted.contains(&key) {
         return Err(PersistError::UntrustedSigner { file: file.to_path_buf(), key_id: key.key_id() });
     }
