@@ -42,7 +42,10 @@ fn scaled(classifier: impl Into<amber_pipeline::ClassifierSpec>) -> Pipeline {
 }
 
 /// The verification sample: up to five test rows, or training rows when the test split is empty.
-fn sample_rows(test: &amber_data::Table, train: &amber_data::Table) -> Result<amber_data::Table, Box<dyn Error>> {
+fn sample_rows(
+    test: &amber_data::Table,
+    train: &amber_data::Table,
+) -> Result<amber_data::Table, Box<dyn Error>> {
     let from = if test.n_rows() > 0 { test } else { train };
     let rows: Vec<usize> = (0..from.n_rows().min(5)).collect();
     Ok(from.take_rows(&rows)?)
@@ -69,7 +72,7 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
             "classifier.max_depth",
             [1, 2, 3, 4, 5, 6].map(|d| json!(d)).into_iter().chain([json!(null)]).collect(),
         );
-    let n_fits = (tree_grid.combinations().len() + 5) * 5;
+    let n_fits = (tree_grid.combinations()?.len() + 5) * 5;
     let bar = ProgressBar::new(n_fits as u64).with_style(
         ProgressStyle::with_template("{msg:>24} [{bar:30}] {pos}/{len} fits")
             .map_err(|e| e.to_string())?
@@ -139,7 +142,10 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         .metric("test_accuracy", test_accuracy)
         .tag("candidate", &winner.name)
         .description("cargo xtask train-iris: best of five candidates by 5-fold stratified CV accuracy")
-        .evaluation(&format!("StratifiedKFold(5) accuracy on the train split (test_size={}, seed={})", args.test_size, args.seed))
+        .evaluation(&format!(
+            "StratifiedKFold(5) accuracy on the train split (test_size={}, seed={})",
+            args.test_size, args.seed
+        ))
         .sample(sample_rows(&test, &train)?.drop_columns(&["species"])?);
     let version = registry.register("iris", best, &options)?;
     println!("\nsaved {} (+ .json sidecar)", version.path.display());

@@ -107,7 +107,10 @@ pub(crate) fn fitted_classes(
 
 /// Scores computed by a model must be finite: an input far outside the training range can
 /// overflow them, and that is a named error naming the row, never a NaN probability.
-pub(crate) fn finite_output(estimator: &'static str, scores: &ndarray::Array2<f64>) -> Result<(), EstimatorError> {
+pub(crate) fn finite_output(
+    estimator: &'static str,
+    scores: &ndarray::Array2<f64>,
+) -> Result<(), EstimatorError> {
     match scores.indexed_iter().find(|(_, v)| !v.is_finite()) {
         Some(((row, _), _)) => Err(EstimatorError::NonFiniteOutput { estimator, row }),
         None => Ok(()),

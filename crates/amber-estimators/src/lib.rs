@@ -41,5 +41,5 @@ pub use transform::{
 };
 pub use tree::{
     Criterion, DecisionTreeClassifier, DecisionTreeClassifierParams, MaxFeatures, RandomForestClassifier,
-    RandomForestClassifierParams, Tree, TreeParams,
+    RandomForestClassifierParams, Tree, TreeParams, MAX_ESTIMATORS,
 };

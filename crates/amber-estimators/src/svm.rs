@@ -501,11 +501,17 @@ impl Classifier for SVC {
         if needed != Some(self.pairs.len()) {
             return Err(invalid(
                 E,
-                format!("{k} classes need {} one-vs-one pairs, found {}", needed.unwrap_or(usize::MAX), self.pairs.len()),
+                format!(
+                    "{k} classes need {} one-vs-one pairs, found {}",
+                    needed.unwrap_or(usize::MAX),
+                    self.pairs.len()
+                ),
             ));
         }
         let expected = (0..k).flat_map(|i| (i + 1..k).map(move |j| (i, j)));
-        if let Some((i, _)) = self.pairs.iter().zip(expected).enumerate().find(|(_, (p, e))| (p.first, p.second) != *e) {
+        if let Some((i, _)) =
+            self.pairs.iter().zip(expected).enumerate().find(|(_, (p, e))| (p.first, p.second) != *e)
+        {
             return Err(invalid(E, format!("pair {i} is not in the order (0,1), (0,2), …, (1,2), …")));
         }
         if self.support_vectors.iter().any(|v| !v.is_finite()) {

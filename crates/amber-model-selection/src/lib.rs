@@ -22,6 +22,6 @@ mod split;
 
 pub use search::{
     compare, cross_validate, describe, Candidate, CrossValidatorSync, CvResult, Entry, GridSearch,
-    Leaderboard, Progress, ProgressFn, Scoring, SearchError, SearchResult,
+    Leaderboard, Progress, ProgressFn, Scoring, SearchError, SearchResult, MAX_CANDIDATES,
 };
 pub use split::{train_test_split, CrossValidator, Fold, KFold, SplitError, StratifiedKFold, TrainTestSplit};

@@ -58,6 +58,14 @@ pub enum SearchError {
     /// A grid parameter could not be set.
     #[error("grid: {0}")]
     Grid(Box<PipelineError>),
+    /// The search would evaluate more combinations than [`MAX_CANDIDATES`].
+    #[error("the grid has {count} combinations to evaluate; at most {max} are allowed (use GridSearch::randomized)")]
+    TooManyCandidates {
+        /// Combinations asked for (`usize::MAX` when the grid's size overflows).
+        count: usize,
+        /// [`MAX_CANDIDATES`].
+        max: usize,
+    },
     /// Nothing to search.
     #[error("no candidates to evaluate")]
     NoCandidates,
@@ -350,6 +358,9 @@ pub fn compare(
     Ok(Leaderboard { entries, best })
 }
 
+/// The most parameter combinations one [`GridSearch`] evaluates.
+pub const MAX_CANDIDATES: usize = 100_000;
+
 /// A grid of hyperparameter values by path (`"classifier.max_depth"`), searched exhaustively or,
 /// with [`GridSearch::randomized`], on a seeded sample of its combinations.
 ///
@@ -425,28 +436,63 @@ impl GridSearch {
         self
     }
 
-    /// Every combination, in grid order.
-    pub fn combinations(&self) -> Vec<BTreeMap<String, Value>> {
-        let mut out = vec![BTreeMap::new()];
-        for (path, values) in &self.grid {
-            out = out
-                .into_iter()
-                .flat_map(|partial| {
-                    values.iter().map(move |v| {
-                        let mut p = partial.clone();
-                        p.insert(path.clone(), v.clone());
-                        p
-                    })
-                })
-                .collect();
-        }
-        if let Some((n, seed)) = self.sample {
-            let mut order = amber_data::random::RandomState::new(seed).permutation(out.len());
-            order.truncate(n);
-            order.sort_unstable();
-            out = order.into_iter().filter_map(|i| out.get(i).cloned()).collect();
+    /// How many combinations the full grid has (`None` if that overflows `usize`).
+    pub fn grid_size(&self) -> Option<usize> {
+        self.grid.values().try_fold(1usize, |n, values| n.checked_mul(values.len()))
+    }
+
+    /// The combination at `index` of the full grid, in `ParameterGrid` order (the last path varies
+    /// fastest).
+    fn combination(&self, mut index: usize) -> BTreeMap<String, Value> {
+        let mut out = BTreeMap::new();
+        for (path, values) in self.grid.iter().rev() {
+            let n = values.len().max(1);
+            if let Some(v) = values.get(index % n) {
+                out.insert(path.clone(), v.clone());
+            }
+            index /= n;
         }
         out
+    }
+
+    /// The combinations to evaluate, in grid order: all of them, or the seeded sample of
+    /// [`GridSearch::randomized`], drawn without enumerating the grid. More than
+    /// [`MAX_CANDIDATES`] is an error, checked before anything is built.
+    pub fn combinations(&self) -> Result<Vec<BTreeMap<String, Value>>, SearchError> {
+        let size = self.grid_size();
+        let wanted = match (self.sample, size) {
+            (Some((n, _)), Some(size)) => n.min(size),
+            (Some((n, _)), None) => n,
+            (None, size) => size.unwrap_or(usize::MAX),
+        };
+        if wanted > MAX_CANDIDATES {
+            return Err(SearchError::TooManyCandidates { count: wanted, max: MAX_CANDIDATES });
+        }
+        let indices: Vec<usize> = match (self.sample, size) {
+            (Some((n, seed)), size) if size.is_none_or(|s| n < s) => {
+                let mut rng = amber_data::random::RandomState::new(seed);
+                match size {
+                    // A small grid (under 2 × MAX_CANDIDATES): a shuffled prefix.
+                    Some(size) if size <= 2 * MAX_CANDIDATES => {
+                        let mut order = rng.permutation(size);
+                        order.truncate(n);
+                        order.sort_unstable();
+                        order
+                    }
+                    // A large one: scikit-learn's tracking selection (fewer than 2n draws expected).
+                    _ => {
+                        let top = size.unwrap_or(usize::MAX) as u64 - 1;
+                        let mut chosen = std::collections::BTreeSet::new();
+                        while chosen.len() < n {
+                            chosen.insert(rng.interval(top) as usize);
+                        }
+                        chosen.into_iter().collect()
+                    }
+                }
+            }
+            _ => (0..wanted).collect(),
+        };
+        Ok(indices.into_iter().map(|i| self.combination(i)).collect())
     }
 
     /// Runs the search and refits the best combination on all rows.
@@ -458,7 +504,7 @@ impl GridSearch {
         scoring: Scoring,
         progress: Option<ProgressFn<'_>>,
     ) -> Result<SearchResult, SearchError> {
-        let combos = self.combinations();
+        let combos = self.combinations()?;
         let candidates = combos
             .iter()
             .map(|params| {

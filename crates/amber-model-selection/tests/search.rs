@@ -91,7 +91,7 @@ fn grid_order_ranks_and_randomized_search() {
         .param("c.max_depth", vec![json!(1), json!(3)])
         .param("c.criterion", vec![json!("gini"), json!("entropy")]);
     // scikit-learn's ParameterGrid order: paths sorted, the last varying fastest.
-    let combos: Vec<String> = search.combinations().iter().map(describe).collect();
+    let combos: Vec<String> = search.combinations().unwrap().iter().map(describe).collect();
     assert_eq!(
         combos,
         [
@@ -112,10 +112,45 @@ fn grid_order_ranks_and_randomized_search() {
     assert_eq!(result.best.predict(&iris).unwrap().len(), 150, "refitted on all rows");
 
     let sampled = search.clone().randomized(2, 7);
-    assert_eq!(sampled.combinations().len(), 2);
-    assert_eq!(sampled.combinations(), search.clone().randomized(2, 7).combinations(), "seeded");
+    assert_eq!(sampled.combinations().unwrap().len(), 2);
+    assert_eq!(
+        sampled.combinations().unwrap(),
+        search.clone().randomized(2, 7).combinations().unwrap(),
+        "seeded"
+    );
     let r = sampled.fit(&iris, "species", &StratifiedKFold::new(5), Scoring::Accuracy, None).unwrap();
     assert_eq!(r.candidates.len(), 2);
+}
+
+#[test]
+fn a_huge_grid_is_sampled_without_being_enumerated_and_bounded() {
+    // 35^6 ≈ 1.8e9 combinations (enumerating them once took minutes and gigabytes).
+    let values: Vec<serde_json::Value> = (1..=35).map(|d| json!(d)).collect();
+    let mut search = GridSearch::new(Pipeline::new().classifier("c", DecisionTreeClassifier::params()));
+    for p in ["max_depth", "min_samples_split", "min_samples_leaf", "a", "b", "c"] {
+        search = search.param(&format!("c.{p}"), values.clone());
+    }
+    assert_eq!(search.grid_size(), Some(35usize.pow(6)));
+    let sampled = search.clone().randomized(3, 1).combinations().unwrap();
+    assert_eq!(sampled.len(), 3);
+    assert!(sampled.windows(2).all(|w| w[0] != w[1]), "drawn without replacement");
+    assert_eq!(sampled, search.clone().randomized(3, 1).combinations().unwrap(), "seeded");
+    assert!(sampled.iter().all(|c| c.len() == 6 && c.values().all(|v| values.contains(v))));
+    // The whole grid, or a sample larger than the bound, is refused by name before it is built.
+    for too_many in [search.clone(), search.clone().randomized(MAX_CANDIDATES + 1, 0)] {
+        match too_many.combinations() {
+            Err(SearchError::TooManyCandidates { max: MAX_CANDIDATES, .. }) => {}
+            other => panic!("{:?}", other.map(|c| c.len())),
+        }
+    }
+    // A grid whose size overflows usize is refused the same way.
+    let mut overflow = search.clone();
+    for p in 0..10 {
+        overflow = overflow.param(&format!("c.x{p}"), values.clone());
+    }
+    assert_eq!(overflow.grid_size(), None);
+    assert!(matches!(overflow.combinations(), Err(SearchError::TooManyCandidates { count: usize::MAX, .. })));
+    assert_eq!(overflow.randomized(2, 3).combinations().unwrap().len(), 2);
 }
 
 #[test]

@@ -137,7 +137,12 @@ fn scan_inner(reader: impl Read, limit: u64, max_items: u64) -> Result<Scan, Sca
         if head == 0xff {
             match stack.pop() {
                 Some(Open::UntilBreak) | Some(Open::Chunks(_)) => continue,
-                _ => return Err(ScanError::Malformed(format!("unexpected break code at byte {}", src.read - 1))),
+                _ => {
+                    return Err(ScanError::Malformed(format!(
+                        "unexpected break code at byte {}",
+                        src.read - 1
+                    )))
+                }
             }
         }
         if let Some(Open::Chunks(string_major)) = stack.last() {
@@ -160,7 +165,10 @@ fn scan_inner(reader: impl Read, limit: u64, max_items: u64) -> Result<Scan, Sca
         let open = match (major, argument) {
             (0 | 1 | 7, Some(_)) => None,
             (7, None) | (0 | 1 | 6, None) => {
-                return Err(ScanError::Malformed(format!("bad item head 0x{head:02x} at byte {}", src.read - 1)))
+                return Err(ScanError::Malformed(format!(
+                    "bad item head 0x{head:02x} at byte {}",
+                    src.read - 1
+                )))
             }
             (2 | 3, Some(n)) => {
                 src.skip(n).map_err(ScanError::Malformed)?;
@@ -178,7 +186,12 @@ fn scan_inner(reader: impl Read, limit: u64, max_items: u64) -> Result<Scan, Sca
             }
             (4 | 5, None) => Some(Open::UntilBreak),
             (6, Some(_)) => Some(Open::Counted(1)), // a tag wraps one item
-            _ => return Err(ScanError::Malformed(format!("bad item head 0x{head:02x} at byte {}", src.read - 1))),
+            _ => {
+                return Err(ScanError::Malformed(format!(
+                    "bad item head 0x{head:02x} at byte {}",
+                    src.read - 1
+                )))
+            }
         };
         if let Some(open) = open {
             if stack.len() >= MAX_DEPTH {
@@ -255,21 +268,30 @@ mod tests {
         // [1, "ab", {"k": [true, null]}] = 1 array + 3 elements + key + value array + 2 = 8 items.
         let v = serde_json::json!([1, "ab", {"k": [true, null]}]);
         let bytes = cbor(&v);
-        assert_eq!(scan(bytes.as_slice(), bytes.len() as u64, 100), Ok(Scan { items: 8, bytes: bytes.len() as u64 }));
-        assert!(matches!(scan(bytes.as_slice(), bytes.len() as u64, 7), Err(ScanError::OverLimit(m)) if m.contains("more than 7")));
+        assert_eq!(
+            scan(bytes.as_slice(), bytes.len() as u64, 100),
+            Ok(Scan { items: 8, bytes: bytes.len() as u64 })
+        );
+        assert!(
+            matches!(scan(bytes.as_slice(), bytes.len() as u64, 7), Err(ScanError::OverLimit(m)) if m.contains("more than 7"))
+        );
     }
 
     #[test]
     fn lengths_that_lie_are_refused_before_reading() {
         // An array claiming 2^40 elements in a 9-byte input.
         let lie = [0x9b, 0, 0, 1, 0, 0, 0, 0, 0];
-        assert!(matches!(scan(&lie[..], 9, 1000), Err(ScanError::Malformed(m)) if m.contains("does not fit")));
+        assert!(
+            matches!(scan(&lie[..], 9, 1000), Err(ScanError::Malformed(m)) if m.contains("does not fit"))
+        );
         // A byte string claiming 1 GiB.
         let lie = [0x5a, 0x40, 0, 0, 0];
         assert!(matches!(scan(&lie[..], 5, 1000), Err(ScanError::Malformed(m)) if m.contains("longer than")));
         // Deep nesting.
         let deep = vec![0x81; 100];
-        assert!(matches!(scan(deep.as_slice(), 100, 1000), Err(ScanError::OverLimit(m)) if m.contains("nesting")));
+        assert!(
+            matches!(scan(deep.as_slice(), 100, 1000), Err(ScanError::OverLimit(m)) if m.contains("nesting"))
+        );
         // Truncated.
         assert!(matches!(scan(&[0x82, 0x01][..], 2, 1000), Err(ScanError::Malformed(_))));
     }

@@ -222,7 +222,9 @@ pub fn save<T: Persist>(
     let plain = cbor(obj).map_err(invalid)?;
     let (compression, payload) = match options.compression {
         None => (Compression::none(), plain.clone()),
-        Some(level) if (1..=22).contains(&level) => (Compression::zstd(level), compress(&plain, level, path)?),
+        Some(level) if (1..=22).contains(&level) => {
+            (Compression::zstd(level), compress(&plain, level, path)?)
+        }
         Some(level) => {
             return Err(PersistError::InvalidOption {
                 name: "compression",
@@ -307,4 +309,3 @@ pub fn payload_digest<T: Persist>(obj: &T) -> Result<String, PersistError> {
     let plain = cbor(obj).map_err(|reason| PersistError::InvalidModel { file: PathBuf::new(), reason })?;
     Ok(digest_hex(&plain))
 }
-

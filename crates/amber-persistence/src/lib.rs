@@ -42,10 +42,10 @@ pub use format::{FORMAT_MAJOR, FORMAT_MINOR, HEADER_CAP, MAGIC};
 pub use header::{Cell, Compression, DatasetInfo, Header, StepInfo, Verification, Versions};
 pub use io::{current_versions, payload_digest, save, write_atomic, SaveOptions};
 pub use load::{
-    inspect, inspect_bytes, load, load_bytes, load_bytes_with, load_with, load_with_header, sidecar_path, verify,
-    verify_with, LoadOptions, BASE_BUDGET, DEFAULT_MAX_PAYLOAD, MAX_HEADER_ITEMS, MAX_SAMPLE_CELLS,
+    inspect, inspect_bytes, load, load_bytes, load_bytes_with, load_with, load_with_header, sidecar_path,
+    verify, verify_with, LoadOptions, BASE_BUDGET, DEFAULT_MAX_PAYLOAD, MAX_HEADER_ITEMS, MAX_SAMPLE_CELLS,
     MAX_SAMPLE_ROWS, PAYLOAD_CAP,
 };
-pub use sign::{PublicKey, SecretKey, SignatureInfo};
 pub use persist::Persist;
 pub use registry::{save_versioned, ModelVersion, Promotion, Registry};
+pub use sign::{PublicKey, SecretKey, SignatureInfo};

@@ -144,8 +144,12 @@ pub(crate) fn read_file(path: &Path, options: &LoadOptions) -> Result<Vec<u8>, P
 /// A structural scan's refusal as the error a caller sees.
 fn scan_error(e: cbor::ScanError, path: &Path, part: &'static str) -> PersistError {
     match e {
-        cbor::ScanError::Malformed(message) => PersistError::Decode { file: path.to_path_buf(), part, message },
-        cbor::ScanError::OverLimit(reason) => PersistError::TooComplex { file: path.to_path_buf(), part, reason },
+        cbor::ScanError::Malformed(message) => {
+            PersistError::Decode { file: path.to_path_buf(), part, message }
+        }
+        cbor::ScanError::OverLimit(reason) => {
+            PersistError::TooComplex { file: path.to_path_buf(), part, reason }
+        }
     }
 }
 
@@ -251,7 +255,10 @@ fn decode_payload<T: Persist>(
     let scan = cbor::scan(payload_source(frame, header, path, options)?, size, max_items)
         .map_err(|e| scan_error(e, path, "payload"))?;
     if scan.bytes != size {
-        return Err(decode_error(format!("the model ends at byte {}, but the header declares {size}", scan.bytes)));
+        return Err(decode_error(format!(
+            "the model ends at byte {}, but the header declares {size}",
+            scan.bytes
+        )));
     }
     let mut reader = Hashing {
         inner: BufReader::new(payload_source(frame, header, path, options)?),
@@ -317,7 +324,10 @@ pub fn load_with_header<T: Persist>(path: impl AsRef<Path>) -> Result<(T, Header
 /// assert!(matches!(refused, Err(PersistError::SignatureRequired { .. })));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn load_with<T: Persist>(path: impl AsRef<Path>, options: &LoadOptions) -> Result<(T, Header), PersistError> {
+pub fn load_with<T: Persist>(
+    path: impl AsRef<Path>,
+    options: &LoadOptions,
+) -> Result<(T, Header), PersistError> {
     let path = path.as_ref();
     let bytes = read_file(path, options)?;
     load_bytes_with(&bytes, path, options)
@@ -347,7 +357,9 @@ fn check_signature(
     options: &LoadOptions,
 ) -> Result<(), PersistError> {
     match &header.signature {
-        None if options.require_signature => Err(PersistError::SignatureRequired { file: path.to_path_buf() }),
+        None if options.require_signature => {
+            Err(PersistError::SignatureRequired { file: path.to_path_buf() })
+        }
         None => Ok(()),
         Some(info) => {
             if options.require_signature && options.trusted_keys.is_empty() {
@@ -365,7 +377,10 @@ fn check_signature(
 /// The verification sample's size against its documented maximum.
 fn check_sample_size(v: &Verification, path: &Path) -> Result<(), PersistError> {
     let (rows, columns) = (v.input.n_rows(), v.input.n_cols());
-    if rows > MAX_SAMPLE_ROWS || rows.saturating_mul(columns) > MAX_SAMPLE_CELLS || v.output.len() > MAX_SAMPLE_ROWS {
+    if rows > MAX_SAMPLE_ROWS
+        || rows.saturating_mul(columns) > MAX_SAMPLE_CELLS
+        || v.output.len() > MAX_SAMPLE_ROWS
+    {
         return Err(PersistError::SampleTooLarge {
             file: path.to_path_buf(),
             rows: rows.max(v.output.len()),

@@ -295,6 +295,11 @@ impl Persist for FittedPipeline {
     }
 
     fn steps(&self) -> Option<Vec<StepInfo>> {
-        Some(self.step_kinds().into_iter().map(|(path, kind)| StepInfo { path, kind: kind.to_string() }).collect())
+        Some(
+            self.step_kinds()
+                .into_iter()
+                .map(|(path, kind)| StepInfo { path, kind: kind.to_string() })
+                .collect(),
+        )
     }
 }

@@ -240,8 +240,9 @@ impl Registry {
     fn claim(&self, name: &str) -> Result<(u32, PathBuf), PersistError> {
         let (numbers, _) = self.recorded(name)?;
         let next = |n: u32| {
-            n.checked_add(1)
-                .ok_or_else(|| registry_error(&self.dir, format!("{} has no version numbers left", shown(name))))
+            n.checked_add(1).ok_or_else(|| {
+                registry_error(&self.dir, format!("{} has no version numbers left", shown(name)))
+            })
         };
         let mut version = next(numbers.last().copied().unwrap_or(0))?;
         loop {
@@ -347,7 +348,10 @@ impl Registry {
         let algorithm = obj.algorithm();
         check_name(&self.dir, "algorithm", &algorithm)?;
         if self.load_options.require_signature && options.signing_key.is_none() {
-            return Err(registry_error(&self.dir, "this registry requires signed models (SaveOptions::sign)"));
+            return Err(registry_error(
+                &self.dir,
+                "this registry requires signed models (SaveOptions::sign)",
+            ));
         }
         let _lock = self.lock(name)?;
         let digest = payload_digest(obj)?;
@@ -383,7 +387,8 @@ impl Registry {
             file,
             payload_sha256: header.payload_sha256.clone(),
         };
-        let json = serde_json::to_vec_pretty(&record).map_err(|e| registry_error(&self.dir, e.to_string()))?;
+        let json =
+            serde_json::to_vec_pretty(&record).map_err(|e| registry_error(&self.dir, e.to_string()))?;
         write_atomic(&record_path, &json)?;
         Ok(ModelVersion { name: name.to_string(), algorithm, version, path, header })
     }
@@ -400,7 +405,8 @@ impl Registry {
         if !path.exists() {
             return Ok(None);
         }
-        let text = read_small(&path).map_err(|reason| registry_error(&self.dir, format!("alias {alias}: {reason}")))?;
+        let text = read_small(&path)
+            .map_err(|reason| registry_error(&self.dir, format!("alias {alias}: {reason}")))?;
         let record: AliasRecord = serde_json::from_slice(&text)
             .map_err(|e| registry_error(&self.dir, format!("alias {alias}: {e}")))?;
         self.get(name, record.version).map(Some)
@@ -444,7 +450,10 @@ impl Registry {
         let candidate = self.get(name, version)?;
         let value_of = |v: &ModelVersion| {
             v.header.metrics.get(metric).copied().filter(|m| m.is_finite()).ok_or_else(|| {
-                registry_error(&self.dir, format!("{name} v{} has no finite metric {}", v.version, shown(metric)))
+                registry_error(
+                    &self.dir,
+                    format!("{name} v{} has no finite metric {}", v.version, shown(metric)),
+                )
             })
         };
         let new = value_of(&candidate)?;
@@ -475,7 +484,9 @@ fn unlike(current: &Header, candidate: &Header) -> Option<String> {
     let fingerprint = |h: &Header| h.dataset.as_ref().map(|d| d.fingerprint.clone());
     match (fingerprint(current), fingerprint(candidate)) {
         (Some(a), Some(b)) if a == b => {}
-        (Some(_), Some(_)) => return Some("they were trained on different data (dataset fingerprints differ)".into()),
+        (Some(_), Some(_)) => {
+            return Some("they were trained on different data (dataset fingerprints differ)".into())
+        }
         _ => return Some("a dataset fingerprint is missing, so the training data cannot be compared".into()),
     }
     if current.evaluation != candidate.evaluation {

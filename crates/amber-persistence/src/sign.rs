@@ -103,9 +103,7 @@ impl PublicKey {
 
     /// The PEM text.
     pub fn to_pem(&self) -> Result<String, PersistError> {
-        self.0
-            .to_public_key_pem(LineEnding::LF)
-            .map_err(|e| key_error(Path::new("<pem>"), e.to_string()))
+        self.0.to_public_key_pem(LineEnding::LF).map_err(|e| key_error(Path::new("<pem>"), e.to_string()))
     }
 
     /// A short name for the key: the first 8 bytes of the SHA-256 of its 32 bytes, in hex.

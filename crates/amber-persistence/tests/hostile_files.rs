@@ -120,7 +120,8 @@ fn framing_errors_are_named() {
         Err(e @ PersistError::UnsupportedFormat { .. }) => {
             let msg = e.to_string();
             assert!(
-                msg.contains(&format!("{}.{FORMAT_MINOR}", FORMAT_MAJOR + 1)) && msg.contains(&format!("{FORMAT_MAJOR}.")),
+                msg.contains(&format!("{}.{FORMAT_MINOR}", FORMAT_MAJOR + 1))
+                    && msg.contains(&format!("{FORMAT_MAJOR}.")),
                 "{msg}"
             );
         }
@@ -311,4 +312,88 @@ proptest! {
         thread_local!(static BASE: Vec<u8> = saved(&penguins_pipeline(), Some(1)));
         BASE.with(|base| check::<FittedPipeline>(&apply(base, &m)))?;
     }
+}
+
+/// Forgeries: a payload byte changed (or a cut), with size, digest and checksum recomputed as a
+/// forger would. Loading either fails with a named error, or returns a model whose header agrees
+/// with its payload and whose predictions on the stored sample equal the recorded ones.
+fn check_forgery<T: Persist>(
+    base: &[u8],
+    at: usize,
+    byte: u8,
+    cut: Option<usize>,
+) -> Result<(), TestCaseError> {
+    let (header_bytes, stored) = parts(base);
+    let header: Header = ciborium::from_reader(header_bytes.as_slice()).unwrap();
+    // The plain payload (files may be compressed).
+    let mut plain = match header.compression.method.as_str() {
+        "zstd" => zstd::bulk::decompress(&stored, header.payload_size as usize).unwrap(),
+        _ => stored,
+    };
+    let i = at % plain.len();
+    plain[i] = byte;
+    if let Some(c) = cut {
+        plain.truncate(c % (plain.len() + 1));
+    }
+    let mut h = header.clone();
+    h.compression = Compression::none();
+    h.payload_size = plain.len() as u64;
+    h.payload_sha256 = Some(sha256_hex(&plain));
+    let file = format::encode(&cbor(&h), &plain);
+    let result = std::panic::catch_unwind(|| load_bytes::<T>(&file, Path::new(P)));
+    prop_assert!(result.is_ok(), "load panicked");
+    if let Ok(Ok((obj, loaded))) = result {
+        prop_assert_eq!(cbor(&loaded.labels), cbor(&obj.labels()), "labels");
+        prop_assert_eq!(cbor(&loaded.schema), cbor(&obj.schema()), "schema");
+        prop_assert_eq!(loaded.n_features, obj.n_features(), "n_features");
+        let v = loaded.verification.as_ref().unwrap();
+        let outputs = obj.outputs(&v.input).unwrap();
+        prop_assert_eq!(outputs.len(), v.output.len());
+        for (row, (a, b)) in outputs.iter().zip(&v.output).enumerate() {
+            prop_assert_eq!(a.len(), b.len(), "row {}", row);
+            for (x, y) in a.iter().zip(b) {
+                let same = match (x, y) {
+                    (Cell::Number(x), Cell::Number(y)) => {
+                        (x.is_nan() && y.is_nan()) || (x - y).abs() <= 1e-12 * x.abs().max(y.abs()).max(1.0)
+                    }
+                    _ => x == y,
+                };
+                prop_assert!(same, "row {}: {:?} vs {:?}", row, x, y);
+            }
+        }
+    }
+    Ok(())
+}
+
+macro_rules! forgery_tests {
+    ($($name:ident: $ty:ty = $make:expr;)*) => {
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+            $(
+                #[test]
+                fn $name(at in any::<usize>(), byte in any::<u8>(), cut in proptest::option::weighted(0.1, any::<usize>())) {
+                    thread_local!(static BASE: Vec<u8> = saved(&$make, Some(1)));
+                    BASE.with(|base| check_forgery::<$ty>(base, at, byte, cut))?;
+                }
+            )*
+        }
+    };
+}
+
+forgery_tests! {
+    forged_logistic: LogisticRegression = logistic();
+    forged_tree: DecisionTreeClassifier = tree();
+    forged_forest: RandomForestClassifier = forest(3);
+    forged_svc: SVC = svc();
+    forged_classifier: amber_pipeline::FittedClassifier = amber_pipeline::FittedClassifier::DecisionTreeClassifier(tree());
+    forged_standard_scaler: StandardScaler = StandardScaler::params().fit(&iris_features()).unwrap();
+    forged_min_max_scaler: MinMaxScaler = MinMaxScaler::params().fit(&iris_features()).unwrap();
+    forged_imputer: SimpleImputer = SimpleImputer::params()
+        .strategy(ImputeStrategy::MostFrequent)
+        .fit(&amber_data::datasets::penguins().unwrap().table)
+        .unwrap();
+    forged_one_hot: OneHotEncoder = OneHotEncoder::params()
+        .fit(&amber_data::datasets::penguins().unwrap().table.select(&["island", "species"]).unwrap())
+        .unwrap();
+    forged_pipeline: FittedPipeline = penguins_pipeline();
 }

@@ -72,12 +72,16 @@ fn damaged_and_foreign_entries_are_skipped_and_reported() {
 
     let listing = registry.listing("iris").unwrap();
     assert_eq!(listing.versions.iter().map(|v| v.version).collect::<Vec<_>>(), [1]);
-    let reasons: Vec<String> = listing.skipped.iter().map(|s| format!("{}: {}", s.path.display(), s.reason)).collect();
+    let reasons: Vec<String> =
+        listing.skipped.iter().map(|s| format!("{}: {}", s.path.display(), s.reason)).collect();
     assert_eq!(listing.skipped.len(), 3, "{reasons:?}");
     assert!(reasons.iter().any(|r| r.contains("v2.json") && r.contains("truncated")), "{reasons:?}");
     assert!(reasons.iter().any(|r| r.contains("v7.json") && r.contains("damaged record")), "{reasons:?}");
     // Everything still works for the intact versions.
-    assert_eq!(registry.promote_if_better("iris", "champion", 1, "cv_accuracy").unwrap(), Promotion::Promoted { previous: None });
+    assert_eq!(
+        registry.promote_if_better("iris", "champion", 1, "cv_accuracy").unwrap(),
+        Promotion::Promoted { previous: None }
+    );
     assert_eq!(registry.alias("iris", "champion").unwrap().unwrap().version, 1);
     assert!(matches!(registry.get("iris", 2), Err(PersistError::Registry { .. })));
     // The next version skips every number ever claimed, damaged or not.
@@ -102,7 +106,10 @@ fn version_numbers_cannot_overflow_and_claims_are_exclusive() {
     let last = registry.register("iris", &logistic(), &SaveOptions::default()).unwrap();
     assert_eq!(last.version, u32::MAX);
     let err = registry.register("iris", &forest(2), &SaveOptions::default()).unwrap_err();
-    assert!(matches!(&err, PersistError::Registry { reason, .. } if reason.contains("no version numbers left")), "{err}");
+    assert!(
+        matches!(&err, PersistError::Registry { reason, .. } if reason.contains("no version numbers left")),
+        "{err}"
+    );
     // A lock file left behind by a crashed process does not block anyone (the OS lock died with it).
     assert!(claims.join("lock").exists());
     registry.set_alias("iris", "champion", 2).unwrap();
@@ -158,7 +165,10 @@ fn promotion_compares_only_like_with_like() {
     registry.set_alias("iris", "champion", 2).unwrap();
     assert_eq!(registry.alias("iris", "champion").unwrap().unwrap().version, 2);
     assert!(matches!(registry.set_alias("iris", "champion", 9), Err(PersistError::Registry { .. })));
-    assert!(matches!(registry.promote_if_better("iris", "champion", 1, "f1"), Err(PersistError::Registry { .. })));
+    assert!(matches!(
+        registry.promote_if_better("iris", "champion", 1, "f1"),
+        Err(PersistError::Registry { .. })
+    ));
 }
 
 #[test]

@@ -172,17 +172,23 @@ fn hostile_files_stay_within_the_resource_contract() {
     h.payload_sha256 = None;
     let file = format::encode(&cbor(&h), &bomb);
     println!("zstd bomb: {} bytes on disk", file.len());
-    check::<LogisticRegression>("zstd bomb of 2 GiB", &file, 1, |e| matches!(e, PersistError::Decode { part: "payload", .. }));
+    check::<LogisticRegression>("zstd bomb of 2 GiB", &file, 1, |e| {
+        matches!(e, PersistError::Decode { part: "payload", .. })
+    });
     // A declared size over the caller's limit is refused before decompressing, naming the option.
     let small = LoadOptions::default().max_payload_size(1 << 20);
     match load_bytes_with::<LogisticRegression>(&file, Path::new("bomb.amber"), &small) {
-        Err(e @ PersistError::TooLarge { .. }) => assert!(e.to_string().contains("LoadOptions::max_payload_size"), "{e}"),
+        Err(e @ PersistError::TooLarge { .. }) => {
+            assert!(e.to_string().contains("LoadOptions::max_payload_size"), "{e}")
+        }
         other => panic!("{other:?}"),
     }
 
     // 6. A payload of a million empty category lists: within the contract, or refused by its
     //    item count before decoding.
-    let enc = OneHotEncoder::params().fit(&amber_data::datasets::penguins().unwrap().table.select(&["island"]).unwrap()).unwrap();
+    let enc = OneHotEncoder::params()
+        .fit(&amber_data::datasets::penguins().unwrap().table.select(&["island"]).unwrap())
+        .unwrap();
     let enc_header = header_of(&enc, dir);
     let mut lists = enc.clone();
     lists.categories = vec![Vec::new(); 1_000_000];
@@ -227,5 +233,8 @@ fn only_regular_files_are_read() {
     let big = tmp.path().join("big.amber");
     std::fs::File::create(&big).unwrap().set_len(8 << 20).unwrap();
     let small = LoadOptions::default().max_payload_size(1 << 20);
-    assert!(matches!(load_with::<LogisticRegression>(&big, &small), Err(PersistError::TooLarge { what: "file", .. })));
+    assert!(matches!(
+        load_with::<LogisticRegression>(&big, &small),
+        Err(PersistError::TooLarge { what: "file", .. })
+    ));
 }

@@ -142,3 +142,31 @@ fn save_creates_directories_and_refuses_invalid_models() {
     ));
     assert!(!dir.join("bad.amber").exists());
 }
+
+/// Scalers fitted on values near ±f64::MAX (once: an infinite scale, or a zero one, then a model
+/// that `save` rejected) give models that save, load and predict like the original.
+#[test]
+fn models_fitted_near_the_limits_of_f64_save_and_load() {
+    use amber_data::{Column, Table};
+    use amber_pipeline::Pipeline;
+    let tmp = scratch();
+    let x = Table::new(vec![
+        ("huge".into(), Column::Numeric(vec![1e308, -1e308, 5e307, -5e307, 1e308, -1e308])),
+        (
+            "y".into(),
+            Column::Categorical(["a", "b", "a", "b", "a", "b"].map(|s| Some(s.to_string())).to_vec()),
+        ),
+    ])
+    .unwrap();
+    for (name, model) in [
+        ("standard", Pipeline::new().transformer("s", StandardScaler::params())),
+        ("minmax", Pipeline::new().transformer("s", MinMaxScaler::params())),
+    ] {
+        let fitted = model.classifier("c", LogisticRegression::params()).fit(&x, "y").unwrap();
+        let path = tmp.path().join(format!("{name}.amber"));
+        save(&fitted, &path, &SaveOptions::default()).unwrap();
+        let loaded: FittedPipeline = load(&path).unwrap();
+        let features = x.drop_columns(&["y"]).unwrap();
+        assert_eq!(loaded.predict(&features).unwrap(), ["a", "b", "a", "b", "a", "b"], "{name}");
+    }
+}

@@ -118,9 +118,16 @@ fn signatures_hold_for_exactly_the_bytes_signed() {
         let required = right.clone().require_signature(true);
 
         assert_eq!(load(&bytes, &required).unwrap().0, model);
-        assert_eq!(load(&bytes, &LoadOptions::default()).unwrap().0, model, "integrity checked, no trust needed");
+        assert_eq!(
+            load(&bytes, &LoadOptions::default()).unwrap().0,
+            model,
+            "integrity checked, no trust needed"
+        );
         let err = load(&bytes, &LoadOptions::default().trust(other.public_key())).unwrap_err();
-        assert!(matches!(&err, PersistError::UntrustedSigner { key_id, .. } if *key_id == info.key_id), "{err:?}");
+        assert!(
+            matches!(&err, PersistError::UntrustedSigner { key_id, .. } if *key_id == info.key_id),
+            "{err:?}"
+        );
         let err = load(&bytes, &LoadOptions::default().require_signature(true)).unwrap_err();
         assert!(matches!(err, PersistError::UntrustedSigner { .. }), "required, but no key trusted: {err:?}");
 
@@ -132,7 +139,11 @@ fn signatures_hold_for_exactly_the_bytes_signed() {
                 let part = if in_header { &mut h2 } else { &mut p2 };
                 part[i] ^= 0x01;
                 let result = load(&format::encode(&h2, &p2), &required);
-                assert!(result.is_err(), "byte {i} of the {} changed and still loaded", if in_header { "header" } else { "payload" });
+                assert!(
+                    result.is_err(),
+                    "byte {i} of the {} changed and still loaded",
+                    if in_header { "header" } else { "payload" }
+                );
             }
         }
         // The signature's own bytes, specifically: BadSignature.
@@ -176,7 +187,8 @@ fn a_header_that_lies_about_its_payload_is_refused_but_inspect_reports_it_as_a_c
     let model = penguins_pipeline();
     let (header, _) = saved(&model, &SaveOptions::default());
     let payload = cbor(&model);
-    let lies: Vec<(&str, Box<dyn Fn(&mut Header)>)> = vec![
+    type Lie = Box<dyn Fn(&mut Header)>;
+    let lies: Vec<(&str, Lie)> = vec![
         ("labels", Box::new(|h: &mut Header| h.labels = Some(vec!["cat".into(), "dog".into()]))),
         ("schema", Box::new(|h: &mut Header| h.schema.as_mut().unwrap().columns.truncate(2))),
         ("n_features", Box::new(|h: &mut Header| h.n_features = Some(99))),

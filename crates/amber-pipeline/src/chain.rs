@@ -1,7 +1,7 @@
 //! A chain of named transformer steps, fitted and applied in order: the body of a pipeline and of
 //! each column-transformer group.
 
-use amber_data::Table;
+use amber_data::{ColumnKind, Table};
 use serde::{Deserialize, Serialize};
 
 use crate::error::PipelineError;
@@ -36,12 +36,11 @@ pub(crate) fn path(prefix: &str, name: &str) -> String {
 
 /// Names must be unique and non-empty, and may not contain the path separator.
 pub(crate) fn check_names<'a>(names: impl Iterator<Item = &'a str>) -> Result<(), PipelineError> {
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for name in names {
-        if seen.contains(&name) || name.is_empty() || name.contains('.') {
+        if name.is_empty() || name.contains('.') || !seen.insert(name) {
             return Err(PipelineError::DuplicateName { name: name.to_string() });
         }
-        seen.push(name);
     }
     Ok(())
 }
@@ -80,26 +79,22 @@ pub(crate) fn transform(steps: &[FittedStep], prefix: &str, x: &Table) -> Result
     Ok(current)
 }
 
-/// Checks each fitted step, and that each one's inputs are among the previous one's outputs
-/// (`input` for the first).
+/// A column as it flows between steps: its name and kind.
+pub(crate) type Flow = Vec<(String, ColumnKind)>;
+
+/// Checks each fitted step, and that the steps chain: each one reads only columns the one before
+/// produces (`input` for the first), of the kinds it needs. Returns the last step's columns.
 pub(crate) fn validate_fitted(
     steps: &[FittedStep],
     prefix: &str,
-    input: &[String],
-) -> Result<Vec<String>, PipelineError> {
+    input: &[(String, ColumnKind)],
+) -> Result<Flow, PipelineError> {
     check_names(steps.iter().map(|s| s.name.as_str()))?;
     let mut available = input.to_vec();
     for step in steps {
         let at = path(prefix, &step.name);
         step.model.validate(&at)?;
-        if let Some(missing) = step.model.feature_names_in().into_iter().find(|n| !available.contains(n)) {
-            return Err(PipelineError::InvalidPipeline {
-                reason: format!(
-                    "step {at:?} reads column {missing:?}, which the step before does not produce"
-                ),
-            });
-        }
-        available = step.model.feature_names_out();
+        available = step.model.chain(&at, &available)?;
     }
     Ok(available)
 }

@@ -5,7 +5,7 @@ use amber_estimators::{HandleUnknown, ImputeStrategy, OneHotEncoder, SimpleImput
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::chain::{self, path, FittedStep, Step};
+use crate::chain::{self, path, FittedStep, Flow, Step};
 use crate::error::PipelineError;
 use crate::spec::TransformerSpec;
 
@@ -81,6 +81,11 @@ impl ColumnTransformer {
     /// standard scaler (group `numeric`); categorical columns → most-frequent imputer + one-hot
     /// encoder that ignores unknown categories (group `categorical`); remainder dropped. Add
     /// `.drop([...])` for id columns.
+    ///
+    /// Ignoring unknown categories is scikit-learn's usual choice for serving: a new category
+    /// is encoded as all zeros rather than failing the request. It is never silent:
+    /// [`FittedPipeline::check_input`](crate::FittedPipeline::check_input) counts such cells per
+    /// column in [`InputReport::unseen_categories`](crate::InputReport::unseen_categories).
     ///
     /// ```
     /// use amber_pipeline::{ColumnTransformer, Pipeline};
@@ -253,18 +258,40 @@ impl FittedColumnTransformer {
         Table::new(out).map_err(PipelineError::from)
     }
 
-    pub(crate) fn validate(&self, prefix: &str) -> Result<(), PipelineError> {
+    /// Checks its own structure (the steps are checked as they chain, see `chain`).
+    pub(crate) fn validate(&self) -> Result<(), PipelineError> {
         chain::check_names(self.groups.iter().map(|g| g.name.as_str()))?;
         let read = self.groups.iter().flat_map(|g| &g.columns).chain(&self.passthrough);
-        if let Some(c) = read.into_iter().find(|c| !self.input.contains(c)) {
+        let input: std::collections::HashSet<&String> = self.input.iter().collect();
+        if let Some(c) = read.into_iter().find(|c| !input.contains(c)) {
             return Err(PipelineError::InvalidPipeline {
                 reason: format!("column transformer reads {c:?}, not in its input"),
             });
         }
-        for g in &self.groups {
-            chain::validate_fitted(&g.steps, &path(prefix, &g.name), &g.columns)?;
-        }
         self.check_outputs()
+    }
+
+    /// Each group's steps chained from its columns (kinds from `input`, this transformer's
+    /// input), then the passthrough columns: the output, with kinds.
+    pub(crate) fn chain(&self, prefix: &str, input: &[(String, ColumnKind)]) -> Result<Flow, PipelineError> {
+        let kinds: std::collections::HashMap<&str, ColumnKind> =
+            input.iter().map(|(n, k)| (n.as_str(), *k)).collect();
+        let kind_of = |name: &String| {
+            kinds.get(name.as_str()).map(|k| (name.clone(), *k)).ok_or_else(|| {
+                PipelineError::InvalidPipeline {
+                    reason: format!("column transformer reads {name:?}, not in its input"),
+                }
+            })
+        };
+        let mut out = Flow::new();
+        for g in &self.groups {
+            let columns = g.columns.iter().map(kind_of).collect::<Result<Flow, _>>()?;
+            out.extend(chain::validate_fitted(&g.steps, &path(prefix, &g.name), &columns)?);
+        }
+        for name in &self.passthrough {
+            out.push(kind_of(name)?);
+        }
+        Ok(out)
     }
 
     pub(crate) fn imputed_columns(&self) -> Vec<String> {

@@ -40,5 +40,5 @@ pub use column_transformer::{
 };
 pub use error::PipelineError;
 pub use pipeline::{ClassifierStep, FittedClassifierStep, FittedPipeline, FittedStepRef, Pipeline, StepSpec};
-pub use schema::{ColumnSchema, InputReport, InputSchema, NumericStats};
+pub use schema::{ColumnSchema, InputReport, InputSchema, NumericStats, UnseenCategories};
 pub use spec::{ClassifierSpec, FittedClassifier, FittedTransformer, TransformerSpec};

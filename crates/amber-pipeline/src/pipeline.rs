@@ -1,6 +1,6 @@
 //! [`Pipeline`] (hyperparameters) and [`FittedPipeline`] (plain fitted data).
 
-use amber_data::{LabelMap, Table};
+use amber_data::{ColumnKind, LabelMap, Table};
 use amber_estimators::Classifier;
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
@@ -298,7 +298,10 @@ impl FittedPipeline {
         let invalid = |reason: String| PipelineError::InvalidPipeline { reason };
         let names = self.schema.names();
         chain::check_names(names.iter().map(String::as_str)).map_err(|e| invalid(format!("schema: {e}")))?;
-        let out = chain::validate_fitted(&self.steps, "", &names)?;
+        let input: Vec<(String, ColumnKind)> =
+            self.schema.columns.iter().map(|c| (c.name.clone(), c.kind)).collect();
+        let flow = chain::validate_fitted(&self.steps, "", &input)?;
+        let out: Vec<String> = flow.iter().map(|(n, _)| n.clone()).collect();
         if out != self.feature_names_out {
             return Err(invalid("feature_names_out does not match the last step's output".into()));
         }
@@ -306,6 +309,11 @@ impl FittedPipeline {
             if first.model.feature_names_in() != names {
                 return Err(invalid("the schema's columns are not the first step's input".into()));
             }
+        }
+        if let (Some(_), Some((name, _))) =
+            (&self.classifier, flow.iter().find(|(_, k)| *k != ColumnKind::Numeric))
+        {
+            return Err(invalid(format!("column {name:?} reaches the classifier as text")));
         }
         match (&self.classifier, &self.labels) {
             (None, None) => Ok(()),

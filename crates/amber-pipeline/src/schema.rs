@@ -1,7 +1,7 @@
 //! [`InputSchema`]: what a fitted pipeline expects of its input, recorded at fit time and checked
 //! before every prediction.
 
-use amber_data::{Column, ColumnKind, Table};
+use amber_data::{Column, ColumnKind, CsvOptions, Table};
 use serde::{Deserialize, Serialize};
 
 use crate::error::PipelineError;
@@ -52,6 +52,43 @@ pub struct InputReport {
     pub extra_columns: Vec<String>,
     /// Whether the needed columns came in another order than in training (matched by name).
     pub reordered: bool,
+    /// Categorical columns with categories not seen in training, in schema order. An encoder
+    /// with `HandleUnknown::Ignore` (the `standard()` preset) encodes them as all zeros, which
+    /// is not an error: this is how a caller learns of it and can warn.
+    pub unseen_categories: Vec<UnseenCategories>,
+}
+
+/// Cells of one categorical column whose category was not seen in training.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnseenCategories {
+    /// The column.
+    pub column: String,
+    /// How many cells.
+    pub count: usize,
+    /// The first rows (0-based) with such a cell, at most [`UnseenCategories::MAX_ROWS`].
+    pub rows: Vec<usize>,
+}
+
+impl UnseenCategories {
+    /// How many rows are listed at most.
+    pub const MAX_ROWS: usize = 10;
+}
+
+/// The unseen cells of a categorical column, if any (`categories` sorted, as recorded).
+fn unseen(name: &str, column: &Column, categories: Option<&Vec<String>>) -> Option<UnseenCategories> {
+    let (Column::Categorical(cells), Some(categories)) = (column, categories) else { return None };
+    let mut found = UnseenCategories { column: name.to_string(), count: 0, rows: Vec::new() };
+    for (row, cell) in cells.iter().enumerate() {
+        if let Some(text) = cell {
+            if categories.binary_search(text).is_err() {
+                found.count += 1;
+                if found.rows.len() < UnseenCategories::MAX_ROWS {
+                    found.rows.push(row);
+                }
+            }
+        }
+    }
+    (found.count > 0).then_some(found)
 }
 
 fn stats(values: &[f64]) -> NumericStats {
@@ -97,6 +134,30 @@ impl InputSchema {
         Ok(InputSchema { columns })
     }
 
+    /// CSV options that read each of the schema's columns as the kind it had in training, so that
+    /// new rows are read as the model expects instead of re-inferred (a 1-row file whose `sex`
+    /// is `NA` is still a categorical column with a missing cell).
+    ///
+    /// ```
+    /// use amber_data::Table;
+    /// use amber_estimators::LogisticRegression;
+    /// use amber_pipeline::{ColumnTransformer, Pipeline};
+    ///
+    /// let penguins = amber_data::datasets::penguins()?.table;
+    /// let model = Pipeline::new()
+    ///     .transformer("pre", ColumnTransformer::standard())
+    ///     .classifier("classifier", LogisticRegression::params().max_iter(500))
+    ///     .fit(&penguins, "species")?;
+    /// let csv = "island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year\n\
+    ///            Biscoe,45.2,14.8,212,5200,NA,2009\n";
+    /// let rows = Table::from_csv_str(csv, &model.schema.csv_options())?;
+    /// assert_eq!(model.predict(&rows)?, ["Gentoo"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn csv_options(&self) -> CsvOptions {
+        self.columns.iter().fold(CsvOptions::default(), |o, c| o.column_kind(&c.name, c.kind))
+    }
+
     /// Column names in training order.
     pub fn names(&self) -> Vec<String> {
         self.columns.iter().map(|c| c.name.clone()).collect()
@@ -118,6 +179,7 @@ impl InputSchema {
     ) -> Result<(Table, InputReport), PipelineError> {
         let mut out = Vec::with_capacity(self.columns.len());
         let mut positions = Vec::with_capacity(self.columns.len());
+        let mut unseen_categories = Vec::new();
         for c in &self.columns {
             let position = x
                 .column_index(&c.name)
@@ -136,16 +198,19 @@ impl InputSchema {
                     return Err(PipelineError::NonFinite { name: c.name.clone(), row, value });
                 }
             }
+            unseen_categories.extend(unseen(&c.name, &column, c.categories.as_ref()));
             out.push((c.name.clone(), column));
         }
+        let needed: std::collections::HashSet<&str> = self.columns.iter().map(|c| c.name.as_str()).collect();
         let report = InputReport {
             extra_columns: x
                 .column_names()
                 .iter()
-                .filter(|n| !self.columns.iter().any(|c| &c.name == *n))
+                .filter(|n| !needed.contains(n.as_str()))
                 .cloned()
                 .collect(),
             reordered: positions.windows(2).any(|w| w[0] > w[1]),
+            unseen_categories,
         };
         Ok((Table::new(out)?, report))
     }

@@ -2,12 +2,15 @@
 //! fitted models (`Fitted…`). Plain serde data; one macro writes each set so the variants, the
 //! `From` conversions and the dispatch cannot drift apart.
 
-use amber_data::Table;
+use std::collections::HashMap;
+
+use amber_data::{ColumnKind, Table};
 use amber_estimators::*;
 use ndarray::{Array2, ArrayView2};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::chain::Flow;
 use crate::column_transformer::{ColumnTransformer, FittedColumnTransformer};
 use crate::error::{at, PipelineError};
 
@@ -236,7 +239,54 @@ impl FittedTransformer {
     pub(crate) fn validate(&self, path: &str) -> Result<(), PipelineError> {
         match self.parts() {
             Ok(t) => t.validate().map_err(at(path)),
-            Err(c) => c.validate(path),
+            Err(c) => c.validate(),
+        }
+    }
+
+    /// Given the columns available before this step, checks that it reads only those, of the
+    /// kinds it needs, and returns the columns it produces.
+    pub(crate) fn chain(
+        &self,
+        path: &str,
+        available: &[(String, ColumnKind)],
+    ) -> Result<Flow, PipelineError> {
+        use ColumnKind::{Categorical, Numeric};
+        let kinds: HashMap<&str, ColumnKind> = available.iter().map(|(n, k)| (n.as_str(), *k)).collect();
+        let needs = |name: &str, kind: Option<ColumnKind>| match kinds.get(name) {
+            None => Err(PipelineError::InvalidPipeline {
+                reason: format!(
+                    "step {path:?} reads column {name:?}, which the step before does not produce"
+                ),
+            }),
+            Some(k) if kind.is_some_and(|kind| kind != *k) => Err(PipelineError::InvalidPipeline {
+                reason: format!(
+                    "step {path:?} needs column {name:?} to be {:?}, but it is {k:?}",
+                    kind.unwrap_or(*k)
+                ),
+            }),
+            Some(k) => Ok((name.to_string(), *k)),
+        };
+        let all =
+            |names: &[String], kind| names.iter().map(|n| needs(n, Some(kind))).collect::<Result<Flow, _>>();
+        match self {
+            FittedTransformer::StandardScaler(m) => all(&m.columns, Numeric),
+            FittedTransformer::MinMaxScaler(m) => all(&m.columns, Numeric),
+            FittedTransformer::SimpleImputer(m) => m
+                .columns
+                .iter()
+                .zip(&m.fill)
+                .map(|(n, f)| {
+                    needs(n, Some(if matches!(f, FillValue::Number(_)) { Numeric } else { Categorical }))
+                })
+                .collect(),
+            FittedTransformer::OneHotEncoder(m) => {
+                all(&m.columns, Categorical)?;
+                Ok(m.feature_names_out().into_iter().map(|n| (n, Numeric)).collect())
+            }
+            FittedTransformer::ColumnTransformer(c) => {
+                let input = c.input.iter().map(|n| needs(n, None)).collect::<Result<Flow, _>>()?;
+                c.chain(path, &input)
+            }
         }
     }
 

@@ -278,3 +278,97 @@ fn fitted_pipeline_round_trips_and_validates() {
     }
     assert!(matches!(bad.validate(), Err(PipelineError::Step { .. })));
 }
+
+#[test]
+fn extreme_inputs_are_named_errors_never_nan_probabilities() {
+    let iris = datasets::iris().unwrap().table;
+    let model = Pipeline::new()
+        .transformer("scaler", StandardScaler::params())
+        .classifier("classifier", LogisticRegression::params())
+        .fit(&iris, "species")
+        .unwrap();
+    let features = iris.drop_columns(&["species"]).unwrap().take_rows(&[0, 1]).unwrap();
+    // Row 1 is ±7e307 in every column (once: "setosa" with probabilities [NaN, NaN, NaN]).
+    let mut extreme = features.clone();
+    for (name, sign) in
+        [("sepal_length", 1.0), ("sepal_width", -1.0), ("petal_length", 1.0), ("petal_width", -1.0)]
+    {
+        let first = features.column(name).unwrap().as_numeric().unwrap()[0];
+        extreme = replace(&extreme, name, Column::Numeric(vec![first, sign * 7e307]));
+    }
+    for result in [model.predict(&extreme).map(|_| ()), model.predict_proba(&extreme).map(|_| ())] {
+        match result {
+            Err(e @ PipelineError::Step { source: EstimatorError::NonFiniteOutput { row: 1, .. }, .. }) => {
+                message_has(&e, &["classifier", "row 1"])
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[test]
+fn unseen_categories_are_counted_when_the_encoder_ignores_them() {
+    let penguins = datasets::penguins().unwrap().table;
+    let model = Pipeline::new()
+        .transformer("pre", ColumnTransformer::standard())
+        .classifier("classifier", LogisticRegression::params().max_iter(500))
+        .fit(&penguins, "species")
+        .unwrap();
+    let rows = penguins.drop_columns(&["species"]).unwrap().take_rows(&[0, 1, 2, 3]).unwrap();
+    assert!(model.check_input(&rows).unwrap().unseen_categories.is_empty());
+    let islands = ["Atlantis", "Biscoe", "Atlantis", "Atlantis"].map(|s| Some(s.to_string())).to_vec();
+    let rows = replace(&rows, "island", Column::Categorical(islands));
+    let report = model.check_input(&rows).unwrap();
+    assert_eq!(
+        report.unseen_categories,
+        [UnseenCategories { column: "island".into(), count: 3, rows: vec![0, 2, 3] }]
+    );
+    assert_eq!(model.predict(&rows).unwrap().len(), 4, "ignored, as the preset says, and reported");
+}
+
+#[test]
+fn new_rows_from_csv_are_read_with_the_models_kinds() {
+    let penguins = datasets::penguins().unwrap().table;
+    let model = Pipeline::new()
+        .transformer("pre", ColumnTransformer::standard())
+        .classifier("classifier", LogisticRegression::params().max_iter(500))
+        .fit(&penguins, "species")
+        .unwrap();
+    let csv = "island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year\nDream,46.5,17.9,192,3500,NA,2007\n";
+    // Re-inferred, the all-missing `sex` column of a 1-row file is numeric: a misleading error.
+    let inferred = Table::from_csv_str(csv, &amber_data::CsvOptions::default()).unwrap();
+    assert!(matches!(model.predict(&inferred), Err(PipelineError::NumbersInCategoricalColumn { .. })));
+    // Read with the model's schema, it is a categorical column with a missing cell, imputed.
+    let rows = Table::from_csv_str(csv, &model.schema.csv_options()).unwrap();
+    assert_eq!(rows.column("sex").unwrap().kind(), ColumnKind::Categorical);
+    assert_eq!(model.predict(&rows).unwrap(), ["Chinstrap"]);
+}
+
+#[test]
+fn validate_checks_that_the_steps_chain_with_the_right_kinds() {
+    let (fitted, _) = penguins_pipeline(OneHotEncoder::params());
+    fitted.validate().unwrap();
+    // A schema that makes the scaler read text: every prediction would fail, so validate does.
+    let mut forged = fitted.clone();
+    let column = forged.schema.columns.iter_mut().find(|c| c.name == "bill_length_mm").unwrap();
+    column.kind = ColumnKind::Categorical;
+    match forged.validate() {
+        Err(e @ PipelineError::InvalidPipeline { .. }) => message_has(&e, &["bill_length_mm", "Numeric"]),
+        other => panic!("{other:?}"),
+    }
+    // The one-hot encoder reading numbers.
+    let mut forged = fitted.clone();
+    forged.schema.columns.iter_mut().find(|c| c.name == "island").unwrap().kind = ColumnKind::Numeric;
+    assert!(matches!(forged.validate(), Err(PipelineError::InvalidPipeline { .. })));
+    // Text reaching the classifier: the encoder's group replaced by a passthrough of `island`.
+    let mut forged = fitted.clone();
+    if let Some(FittedTransformer::ColumnTransformer(c)) = forged.steps.first_mut().map(|s| &mut s.model) {
+        c.groups.retain(|g| g.name != "categorical");
+        c.passthrough.push("island".into());
+    }
+    forged.feature_names_out = forged.steps[0].model.feature_names_out();
+    match forged.validate() {
+        Err(e @ PipelineError::InvalidPipeline { .. }) => message_has(&e, &["island", "classifier"]),
+        other => panic!("{other:?}"),
+    }
+}

@@ -53,8 +53,8 @@ fn fit_columns(
         if values.is_empty() {
             return Err(EstimatorError::AllMissing { estimator, name: name.clone() });
         }
-        let (s, t) = stat(&values)
-            .map_err(|what| EstimatorError::Overflow { estimator, name: name.clone(), what })?;
+        let (s, t) =
+            stat(&values).map_err(|what| EstimatorError::Overflow { estimator, name: name.clone(), what })?;
         names.push(name.clone());
         a.push(s);
         b.push(t);
@@ -290,7 +290,7 @@ impl Transformer for MinMaxScaler {
         columns::fitted_columns(E, &self.columns, &[self.scale.len(), self.min.len()])?;
         check_finite(E, "scale", &self.scale)?;
         check_finite(E, "min", &self.min)?;
-        if self.scale.iter().any(|&s| s == 0.0) {
+        if self.scale.contains(&0.0) {
             return Err(invalid(E, "every scale must be non-zero"));
         }
         Ok(())

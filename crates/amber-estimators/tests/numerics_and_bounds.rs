@@ -1,0 +1,106 @@
+//! Numbers that cannot go silently wrong, and counts that cannot allocate without bound.
+//! Expected values come from the math of each statistic, not from amber.
+
+use amber_data::{Column, Table};
+use amber_estimators::*;
+use ndarray::array;
+
+fn column(values: Vec<f64>) -> Table {
+    Table::new(vec![("a".into(), Column::Numeric(values))]).unwrap()
+}
+
+fn transformed(t: &dyn Transformer, x: &Table) -> Vec<f64> {
+    t.transform(x).unwrap().column("a").unwrap().as_numeric().unwrap().to_vec()
+}
+
+#[test]
+fn standard_scaler_near_the_limits_of_f64() {
+    // Mean 0 and population std 1e308 (the naive sum of squares overflows).
+    let x = column(vec![1e308, -1e308, 1e308, -1e308]);
+    let s = StandardScaler::params().fit(&x).unwrap();
+    assert_eq!((s.mean[0], s.scale[0]), (0.0, 1e308));
+    assert_eq!(transformed(&s, &x), [1.0, -1.0, 1.0, -1.0]);
+    s.validate().unwrap();
+    // A constant column at f64::MAX: mean MAX, std 0, so scale 1 (scikit-learn's rule).
+    let x = column(vec![f64::MAX, f64::MAX]);
+    let s = StandardScaler::params().fit(&x).unwrap();
+    assert_eq!((s.mean[0], s.scale[0]), (f64::MAX, 1.0));
+    assert_eq!(transformed(&s, &x), [0.0, 0.0]);
+    // Ordinary data keeps scikit-learn's formula exactly: [1, 3] → mean 2, std 1.
+    let s = StandardScaler::params().fit(&column(vec![1.0, 3.0])).unwrap();
+    assert_eq!((s.mean[0], s.scale[0]), (2.0, 1.0));
+}
+
+#[test]
+fn min_max_scaler_near_the_limits_of_f64() {
+    // max - min = 2e308 overflows; the map is still [-1e308, 1e308] → [0, 1].
+    let x = column(vec![1e308, -1e308, 0.0]);
+    let m = MinMaxScaler::params().fit(&x).unwrap();
+    assert!(m.scale[0] > 0.0 && m.scale[0].is_finite());
+    // Within a few ulps of the exact map (the scale 0.5 / 1e308 is not a binary fraction).
+    for (got, want) in transformed(&m, &x).iter().zip([1.0, 0.0, 0.5]) {
+        assert!((got - want).abs() <= 4.0 * f64::EPSILON, "{got} vs {want}");
+    }
+    m.validate().unwrap();
+    // A zero scale is not a model.
+    let mut broken = m.clone();
+    broken.scale[0] = 0.0;
+    assert!(matches!(broken.validate(), Err(EstimatorError::InvalidModel { .. })));
+}
+
+#[test]
+fn logistic_probabilities_never_nan() {
+    // Plain data: P(class 1) = sigmoid(2x).
+    let binary = LogisticRegression { classes: vec![0, 1], coef: array![[2.0]], intercept: vec![0.0] };
+    binary.validate().unwrap();
+    // Scores of about ±1e300: probabilities exactly 0 and 1 (stable sigmoid), never NaN.
+    let far = array![[1e300], [-1e300], [0.0]];
+    let p = binary.predict_proba(far.view()).unwrap();
+    assert_eq!((p[[0, 1]], p[[1, 1]], p[[2, 1]]), (1.0, 0.0, 0.5));
+    assert!(p.iter().all(|v| v.is_finite()));
+    // A score that overflows is a named error naming the row.
+    let overflow = array![[1.0], [f64::MAX]];
+    match binary.predict_proba(overflow.view()) {
+        Err(EstimatorError::NonFiniteOutput { row: 1, .. }) => {}
+        other => panic!("{other:?}"),
+    }
+    let (table, y) = amber_data::datasets::iris().unwrap().features_and_target().unwrap();
+    let multi = LogisticRegression::params()
+        .max_iter(300)
+        .fit(table.to_array2().unwrap().view(), &y.indices)
+        .unwrap();
+    let rows = array![[5.0, 3.4, 1.5, 0.2], [7e307, -7e307, 7e307, -7e307]];
+    assert!(matches!(multi.predict_proba(rows.view()), Err(EstimatorError::NonFiniteOutput { row: 1, .. })));
+    assert!(matches!(multi.predict(rows.view()), Err(EstimatorError::NonFiniteOutput { row: 1, .. })));
+}
+
+#[test]
+fn counts_have_upper_bounds_checked_before_allocation() {
+    let x = array![[0.0], [1.0], [2.0], [3.0]];
+    for n in [usize::MAX, 1_000_000_000, MAX_ESTIMATORS + 1, 0] {
+        match RandomForestClassifier::params().n_estimators(n).fit(x.view(), &[0, 0, 1, 1]) {
+            Err(EstimatorError::InvalidParameter { name: "n_estimators", .. }) => {}
+            other => panic!("n_estimators = {n}: {other:?}"),
+        }
+    }
+    assert!(RandomForestClassifier::params().n_estimators(3).fit(x.view(), &[0, 0, 1, 1]).is_ok());
+}
+
+#[test]
+fn svc_validation_costs_nothing_for_a_file_claiming_many_classes() {
+    let x = array![[0.0, 0.0], [0.2, 0.1], [1.0, 1.0], [0.9, 1.1]];
+    let mut model = SVC::params().fit(x.view(), &[0, 0, 1, 1]).unwrap();
+    model.classes = (0..1_000_000).collect();
+    let started = std::time::Instant::now();
+    match model.validate() {
+        Err(e @ EstimatorError::InvalidModel { .. }) => assert!(e.to_string().len() < 300, "{e}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(started.elapsed().as_secs() < 2);
+    // A pair out of order is named by its position.
+    let mut three = SVC::params().fit(array![[0.0], [1.0], [2.0], [3.0]].view(), &[0, 1, 2, 2]).unwrap();
+    three.pairs.swap(0, 1);
+    assert!(
+        matches!(three.validate(), Err(EstimatorError::InvalidModel { reason, .. }) if reason.contains("pair 0"))
+    );
+}
