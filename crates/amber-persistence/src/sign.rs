@@ -74,14 +74,18 @@ fn key_error(file: &Path, reason: impl Into<String>) -> PersistError {
     PersistError::Key { file: file.to_path_buf(), reason: reason.into() }
 }
 
-/// Reads a small text file, refusing anything that is not a regular file of at most 16 KiB.
-fn read_key_file(path: &Path) -> Result<String, PersistError> {
+/// Reads a key file (a regular file of at most 16 KiB) and parses it, naming the file in errors.
+fn read_key_file<K>(path: &Path, parse: fn(&str) -> Result<K, PersistError>) -> Result<K, PersistError> {
     let meta = std::fs::metadata(path).map_err(io_error(path, "read key"))?;
     if !meta.is_file() || meta.len() > KEY_FILE_CAP {
         return Err(key_error(path, format!("not a regular file of at most {KEY_FILE_CAP} bytes")));
     }
     let bytes = std::fs::read(path).map_err(io_error(path, "read key"))?;
-    String::from_utf8(bytes).map_err(|_| key_error(path, "not UTF-8 text"))
+    let text = String::from_utf8(bytes).map_err(|_| key_error(path, "not UTF-8 text"))?;
+    parse(&text).map_err(|e| match e {
+        PersistError::Key { reason, .. } => key_error(path, reason),
+        other => other,
+    })
 }
 
 impl PublicKey {
@@ -94,11 +98,7 @@ impl PublicKey {
 
     /// Reads a public key file.
     pub fn read(path: impl AsRef<Path>) -> Result<PublicKey, PersistError> {
-        let path = path.as_ref();
-        Self::from_pem(&read_key_file(path)?).map_err(|e| match e {
-            PersistError::Key { reason, .. } => key_error(path, reason),
-            other => other,
-        })
+        read_key_file(path.as_ref(), Self::from_pem)
     }
 
     /// The PEM text.
@@ -152,11 +152,7 @@ impl SecretKey {
 
     /// Reads a secret key file.
     pub fn read(path: impl AsRef<Path>) -> Result<SecretKey, PersistError> {
-        let path = path.as_ref();
-        Self::from_pem(&read_key_file(path)?).map_err(|e| match e {
-            PersistError::Key { reason, .. } => key_error(path, reason),
-            other => other,
-        })
+        read_key_file(path.as_ref(), Self::from_pem)
     }
 
     /// The PEM text (keep it secret).

@@ -59,35 +59,6 @@ fn saved<T: Persist>(obj: &T, level: Option<i32>) -> Vec<u8> {
     std::fs::read(path).unwrap()
 }
 
-/// The parts of a file: (header bytes, payload bytes).
-fn parts(bytes: &[u8]) -> (Vec<u8>, Vec<u8>) {
-    let h = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
-    let header = bytes[16..16 + h].to_vec();
-    let p = u64::from_le_bytes(bytes[16 + h..24 + h].try_into().unwrap()) as usize;
-    (header, bytes[24 + h..24 + h + p].to_vec())
-}
-
-fn cbor<T: serde::Serialize>(v: &T) -> Vec<u8> {
-    let mut out = Vec::new();
-    ciborium::into_writer(v, &mut out).unwrap();
-    out
-}
-
-/// A forger's file: the header says what the (uncompressed) payload is, size and digest
-/// recomputed, so every check after the checksum is exercised.
-fn forge(header: &Header, payload: &[u8]) -> Vec<u8> {
-    let mut h = header.clone();
-    h.compression = Compression::none();
-    h.payload_size = payload.len() as u64;
-    h.payload_sha256 = Some(sha256_hex(payload));
-    format::encode(&cbor(&h), payload)
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn load_lr(bytes: &[u8]) -> Result<(LogisticRegression, Header), PersistError> {
     load_bytes(bytes, Path::new(P))
 }

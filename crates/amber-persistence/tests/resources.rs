@@ -52,31 +52,12 @@ fn measured<R>(f: impl FnOnce() -> R) -> (R, usize) {
     (r, PEAK.load(Ordering::SeqCst).saturating_sub(before))
 }
 
-fn cbor<T: serde::Serialize>(v: &T) -> Vec<u8> {
-    let mut out = Vec::new();
-    ciborium::into_writer(v, &mut out).unwrap();
-    out
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// A real file's header, and the file rebuilt with a forged plain payload (size and digest
 /// recomputed, as a forger would).
 fn header_of<T: Persist>(obj: &T, dir: &Path) -> Header {
     let path = dir.join(format!("{}.amber", T::KIND));
     save(obj, &path, &SaveOptions { sidecar: false, ..SaveOptions::default() }).unwrap();
     inspect(&path).unwrap()
-}
-
-fn forge(header: &Header, payload: &[u8]) -> Vec<u8> {
-    let mut h = header.clone();
-    h.compression = Compression::none();
-    h.payload_size = payload.len() as u64;
-    h.payload_sha256 = Some(sha256_hex(payload));
-    format::encode(&cbor(&h), payload)
 }
 
 /// The contract's bound for a payload of `decoded` bytes.

@@ -10,38 +10,11 @@ use amber_persistence::*;
 use amber_pipeline::FittedPipeline;
 use common::*;
 
-fn cbor<T: serde::Serialize>(v: &T) -> Vec<u8> {
-    let mut out = Vec::new();
-    ciborium::into_writer(v, &mut out).unwrap();
-    out
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// (header bytes, payload bytes) of a file.
-fn parts(bytes: &[u8]) -> (Vec<u8>, Vec<u8>) {
-    let h = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
-    let p = u64::from_le_bytes(bytes[16 + h..24 + h].try_into().unwrap()) as usize;
-    (bytes[16..16 + h].to_vec(), bytes[24 + h..24 + h + p].to_vec())
-}
-
 fn saved<T: Persist>(obj: &T, options: &SaveOptions) -> (Header, Vec<u8>) {
     let tmp = scratch();
     let path = tmp.path().join("m.amber");
     let header = save(obj, &path, &SaveOptions { sidecar: false, ..options.clone() }).unwrap();
     (header, std::fs::read(path).unwrap())
-}
-
-/// A forger's file: header and uncompressed payload, size, digest and checksum recomputed.
-fn forge(header: &Header, payload: &[u8]) -> Vec<u8> {
-    let mut h = header.clone();
-    h.compression = Compression::none();
-    h.payload_size = payload.len() as u64;
-    h.payload_sha256 = Some(sha256_hex(payload));
-    format::encode(&cbor(&h), payload)
 }
 
 fn load_pipeline(bytes: &[u8], options: &LoadOptions) -> Result<(FittedPipeline, Header), PersistError> {

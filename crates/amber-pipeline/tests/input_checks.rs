@@ -306,14 +306,20 @@ fn extreme_inputs_are_named_errors_never_nan_probabilities() {
     }
 }
 
-#[test]
-fn unseen_categories_are_counted_when_the_encoder_ignores_them() {
+/// The `standard()` preset on penguins, and the table.
+fn standard_penguins() -> (FittedPipeline, Table) {
     let penguins = datasets::penguins().unwrap().table;
     let model = Pipeline::new()
         .transformer("pre", ColumnTransformer::standard())
         .classifier("classifier", LogisticRegression::params().max_iter(500))
         .fit(&penguins, "species")
         .unwrap();
+    (model, penguins)
+}
+
+#[test]
+fn unseen_categories_are_counted_when_the_encoder_ignores_them() {
+    let (model, penguins) = standard_penguins();
     let rows = penguins.drop_columns(&["species"]).unwrap().take_rows(&[0, 1, 2, 3]).unwrap();
     assert!(model.check_input(&rows).unwrap().unseen_categories.is_empty());
     let islands = ["Atlantis", "Biscoe", "Atlantis", "Atlantis"].map(|s| Some(s.to_string())).to_vec();
@@ -328,12 +334,7 @@ fn unseen_categories_are_counted_when_the_encoder_ignores_them() {
 
 #[test]
 fn new_rows_from_csv_are_read_with_the_models_kinds() {
-    let penguins = datasets::penguins().unwrap().table;
-    let model = Pipeline::new()
-        .transformer("pre", ColumnTransformer::standard())
-        .classifier("classifier", LogisticRegression::params().max_iter(500))
-        .fit(&penguins, "species")
-        .unwrap();
+    let (model, _) = standard_penguins();
     let csv = "island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,year\nDream,46.5,17.9,192,3500,NA,2007\n";
     // Re-inferred, the all-missing `sex` column of a 1-row file is numeric: a misleading error.
     let inferred = Table::from_csv_str(csv, &amber_data::CsvOptions::default()).unwrap();

@@ -49,3 +49,32 @@ pub fn penguins_pipeline() -> FittedPipeline {
         .fit(&penguins, "species")
         .unwrap()
 }
+
+/// CBOR bytes of a value, as amber writes them.
+pub fn cbor<T: serde::Serialize>(v: &T) -> Vec<u8> {
+    let mut out = Vec::new();
+    ciborium::into_writer(v, &mut out).unwrap();
+    out
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A forger's file: `header` with an uncompressed `payload`, size, digest and checksum
+/// recomputed, so every check after the checksum is exercised.
+pub fn forge(header: &amber_persistence::Header, payload: &[u8]) -> Vec<u8> {
+    let mut h = header.clone();
+    h.compression = amber_persistence::Compression::none();
+    h.payload_size = payload.len() as u64;
+    h.payload_sha256 = Some(sha256_hex(payload));
+    amber_persistence::format::encode(&cbor(&h), payload)
+}
+
+/// The parts of a file: (header bytes, payload bytes).
+pub fn parts(bytes: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let h = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
+    let p = u64::from_le_bytes(bytes[16 + h..24 + h].try_into().unwrap()) as usize;
+    (bytes[16..16 + h].to_vec(), bytes[24 + h..24 + h + p].to_vec())
+}
