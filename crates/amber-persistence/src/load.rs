@@ -3,7 +3,7 @@
 //! signature, kind, sample size, payload structure, payload, validation, header ↔ payload
 //! agreement, and last the verification sample.
 
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -173,12 +173,20 @@ fn decode_header(frame: &format::Frame<'_>, path: &Path) -> Result<Header, Persi
 }
 
 /// A reader of the decoded payload, after checking its declared size against the limits.
+/// Where the decoded payload comes from.
+enum Source<'a> {
+    /// Stored as is.
+    Plain(&'a [u8]),
+    /// A zstd stream, its window capped.
+    Zstd(zstd::stream::read::Decoder<'a, &'a [u8]>),
+}
+
 fn payload_source<'a>(
     frame: &format::Frame<'a>,
     header: &Header,
     path: &Path,
     options: &LoadOptions,
-) -> Result<Box<dyn Read + 'a>, PersistError> {
+) -> Result<Source<'a>, PersistError> {
     let limit = options.payload_limit();
     if header.payload_size > limit {
         return Err(PersistError::TooLarge {
@@ -202,13 +210,13 @@ fn payload_source<'a>(
                     ),
                 });
             }
-            Ok(Box::new(frame.payload))
+            Ok(Source::Plain(frame.payload))
         }
         "zstd" => {
             let mut decoder = zstd::stream::read::Decoder::with_buffer(frame.payload)
                 .map_err(io_error(path, "decompress"))?;
             decoder.window_log_max(ZSTD_WINDOW_LOG).map_err(io_error(path, "decompress"))?;
-            Ok(Box::new(decoder))
+            Ok(Source::Zstd(decoder))
         }
         other => Err(PersistError::UnknownCompression {
             file: path.to_path_buf(),
@@ -217,18 +225,24 @@ fn payload_source<'a>(
     }
 }
 
-/// Counts and hashes what the decoder consumes.
-struct Hashing<R> {
+/// Keeps a copy of what is read through it, growing with what actually arrives and never past
+/// `cap` bytes of capacity (the declared size): a header that lies cannot make it allocate.
+struct Tee<R> {
     inner: R,
-    count: u64,
-    hash: Sha256,
+    copy: Vec<u8>,
+    cap: usize,
 }
 
-impl<R: Read> Read for Hashing<R> {
+impl<R: Read> Read for Tee<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hash.update(buf.get(..n).unwrap_or_default());
-        self.count += n as u64;
+        let data = buf.get(..n).unwrap_or_default();
+        let needed = self.copy.len() + n;
+        if needed > self.copy.capacity() {
+            let target = (2 * self.copy.capacity()).max(needed).min(self.cap.max(needed));
+            self.copy.reserve_exact(target - self.copy.len());
+        }
+        self.copy.extend_from_slice(data);
         Ok(n)
     }
 }
@@ -237,9 +251,9 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Decodes the payload as a `T`, streaming from the (decompressed) bytes: a structural scan first
-/// bounds what decoding may allocate, then serde decodes, and the decoded bytes must be exactly
-/// the declared size and hash to the declared digest.
+/// Decodes the payload as a `T`. A structural scan first bounds what decoding may allocate (a
+/// compressed payload is decompressed once, during the scan, and only as far as it is valid);
+/// the decoded bytes must be exactly the declared size and hash to the declared digest.
 fn decode_payload<T: Persist>(
     frame: &format::Frame<'_>,
     header: &Header,
@@ -252,31 +266,44 @@ fn decode_payload<T: Persist>(
     // The contract: decoded structures may take 3 × the payload (its bytes are the fourth) plus
     // the base budget, at ITEM_COST per item.
     let max_items = (BASE_BUDGET + 3 * size) / ITEM_COST;
-    let scan = cbor::scan(payload_source(frame, header, path, options)?, size, max_items)
-        .map_err(|e| scan_error(e, path, "payload"))?;
-    if scan.bytes != size {
-        return Err(decode_error(format!(
-            "the model ends at byte {}, but the header declares {size}",
-            scan.bytes
-        )));
-    }
-    let mut reader = Hashing {
-        inner: BufReader::new(payload_source(frame, header, path, options)?),
-        count: 0,
-        hash: Sha256::new(),
+    let scanned = |bytes: u64| {
+        if bytes == size {
+            Ok(())
+        } else {
+            Err(decode_error(format!("the model ends at byte {bytes}, but the header declares {size}")))
+        }
     };
-    let obj: T = ciborium::from_reader(&mut reader).map_err(|e| decode_error(e.to_string()))?;
-    let mut one = [0u8; 1];
-    let more = reader.read(&mut one).map_err(|e| decode_error(e.to_string()))?;
-    if more != 0 || reader.count != size {
-        return Err(decode_error(format!("{} bytes or more, but the header declares {size}", reader.count)));
-    }
+    let decompressed;
+    let plain: &[u8] = match payload_source(frame, header, path, options)? {
+        Source::Plain(bytes) => {
+            scanned(cbor::scan(bytes, size, max_items).map_err(|e| scan_error(e, path, "payload"))?.bytes)?;
+            bytes
+        }
+        Source::Zstd(decoder) => {
+            let cap = usize::try_from(size).unwrap_or(usize::MAX);
+            let mut tee = Tee { inner: decoder, copy: Vec::new(), cap };
+            let scan = cbor::scan(&mut tee, size, max_items).map_err(|e| scan_error(e, path, "payload"))?;
+            scanned(scan.bytes)?;
+            // What the scan's buffer read ahead is in the copy; the stream must end at `size`.
+            let rest = size + 1 - (tee.copy.len() as u64).min(size + 1);
+            std::io::copy(&mut (&mut tee).take(rest), &mut std::io::sink())
+                .map_err(|e| decode_error(format!("zstd: {e}")))?;
+            if tee.copy.len() as u64 != size {
+                return Err(decode_error(format!(
+                    "{} bytes or more, but the header declares {size}",
+                    tee.copy.len()
+                )));
+            }
+            decompressed = tee.copy;
+            &decompressed
+        }
+    };
     if let Some(expected) = &header.payload_sha256 {
-        if *expected != hex(&reader.hash.finalize()) {
+        if *expected != hex(&Sha256::digest(plain)) {
             return Err(PersistError::HeaderMismatch { file: path.to_path_buf(), field: "payload_sha256" });
         }
     }
-    Ok(obj)
+    ciborium::from_reader(plain).map_err(|e| decode_error(e.to_string()))
 }
 
 /// Reads only the header, after checking the file's framing and checksum. Everything it returns
