@@ -3,8 +3,11 @@
 //! before it is used, a SHA-256 covers every byte, and every decoded model is validated and re-run
 //! on a verification sample stored at save time. The header (readable alone, and mirrored in a JSON
 //! sidecar) carries versions, dataset fingerprint, schema, labels, hyperparameters and metrics.
-//! Versioned names and a local [`Registry`] with aliases complete it. The byte layout is in
-//! `FORMAT.md`.
+//! Reading is bounded whatever a file claims (memory ≤ 32 MiB + 4 × the payload decoded; see
+//! [`LoadOptions`]), the header must agree with the model it describes, and files can carry an
+//! Ed25519 signature ([`SaveOptions::sign`], [`LoadOptions::trust`]). A local [`Registry`] with
+//! exact names, versions and aliases completes it. The byte layout is in `FORMAT.md`, the threat
+//! model in `SECURITY.md`.
 //!
 //! ```
 //! use amber_data::datasets;
