@@ -121,7 +121,8 @@ pub(crate) fn scan(reader: impl Read, limit: u64, max_items: u64) -> Result<Scan
 }
 
 fn scan_inner(reader: impl Read, limit: u64, max_items: u64) -> Result<Scan, ScanError> {
-    let mut src = Source { inner: io::BufReader::with_capacity(8192, reader), read: 0, limit };
+    // Unbuffered: a slice is read in place; callers wrap a stream in a `BufReader`.
+    let mut src = Source { inner: reader, read: 0, limit };
     let mut stack: Vec<Open> = Vec::new();
     let mut items: u64 = 0;
     loop {

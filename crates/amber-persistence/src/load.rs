@@ -282,7 +282,8 @@ fn decode_payload<T: Persist>(
         Source::Zstd(decoder) => {
             let cap = usize::try_from(size).unwrap_or(usize::MAX);
             let mut tee = Tee { inner: decoder, copy: Vec::new(), cap };
-            let scan = cbor::scan(&mut tee, size, max_items).map_err(|e| scan_error(e, path, "payload"))?;
+            let scan = cbor::scan(std::io::BufReader::new(&mut tee), size, max_items)
+                .map_err(|e| scan_error(e, path, "payload"))?;
             scanned(scan.bytes)?;
             // What the scan's buffer read ahead is in the copy; the stream must end at `size`.
             let rest = size + 1 - (tee.copy.len() as u64).min(size + 1);
