@@ -208,3 +208,33 @@ fn a_missing_sample_is_an_error_unless_allowed() {
     let lenient = LoadOptions::default().allow_missing_sample(true);
     assert_eq!(load_bytes_with::<DecisionTreeClassifier>(&file, path, &lenient).unwrap().0, model);
 }
+
+/// Paths that are not regular files are refused before they are opened for reading: a FIFO
+/// would block forever, `/dev/zero` would grow without limit.
+#[cfg(unix)]
+#[test]
+fn only_regular_files_are_read() {
+    let tmp = scratch();
+    let fifo = tmp.path().join("model.amber");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|s| s.success()) {
+        assert!(matches!(load::<LogisticRegression>(&fifo), Err(PersistError::NotAFile { .. })));
+        assert!(matches!(inspect(&fifo), Err(PersistError::NotAFile { .. })));
+    } else {
+        println!("skipped the FIFO case: mkfifo is not available");
+    }
+    for path in ["/dev/zero", "/dev/null"] {
+        if Path::new(path).exists() {
+            assert!(matches!(verify(path), Err(PersistError::NotAFile { .. })), "{path}");
+        }
+    }
+    assert!(matches!(load::<LogisticRegression>(tmp.path()), Err(PersistError::NotAFile { .. })));
+    // A file larger than the options allow is refused by its size, before it is read.
+    let big = tmp.path().join("big.amber");
+    std::fs::File::create(&big).unwrap().set_len(8 << 20).unwrap();
+    let small = LoadOptions::default().max_payload_size(1 << 20);
+    assert!(matches!(
+        load_with::<LogisticRegression>(&big, &small),
+        Err(PersistError::TooLarge { what: "file", .. })
+    ));
+}
