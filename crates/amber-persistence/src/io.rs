@@ -6,14 +6,13 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use amber_data::Table;
-use sha2::Digest;
 
 use crate::error::{io_error, PersistError};
 use crate::format::{self, FORMAT_MAJOR, FORMAT_MINOR};
 use crate::header::{Compression, DatasetInfo, Header, Verification, Versions};
-use crate::load::{load_with, LoadOptions, MAX_SAMPLE_CELLS, MAX_SAMPLE_ROWS, ZSTD_WINDOW_LOG};
+use crate::load::{check_sample_size, load_with, LoadOptions, ZSTD_WINDOW_LOG};
 use crate::persist::Persist;
-use crate::sign::{self, SecretKey};
+use crate::sign::{self, sha256_hex, SecretKey};
 
 /// What to write besides the model. Built with its setters; the defaults verify after saving,
 /// write the JSON sidecar and do not compress.
@@ -202,16 +201,7 @@ pub fn save<T: Persist>(
     obj.check().map_err(invalid)?;
     let verification = match options.sample.clone().or_else(|| obj.default_sample()) {
         Some(input) => {
-            let (rows, cells) = (input.n_rows(), input.n_rows().saturating_mul(input.n_cols()));
-            if rows > MAX_SAMPLE_ROWS || cells > MAX_SAMPLE_CELLS {
-                return Err(PersistError::SampleTooLarge {
-                    file: path.to_path_buf(),
-                    rows,
-                    columns: input.n_cols(),
-                    max_rows: MAX_SAMPLE_ROWS,
-                    max_cells: MAX_SAMPLE_CELLS,
-                });
-            }
+            check_sample_size(&input, 0, path)?;
             let output = obj
                 .outputs(&input)
                 .map_err(|reason| PersistError::VerificationError { file: path.to_path_buf(), reason })?;
@@ -251,7 +241,7 @@ pub fn save<T: Persist>(
         n_features: obj.n_features(),
         steps: obj.steps(),
         evaluation: options.evaluation.clone(),
-        payload_sha256: Some(digest_hex(&plain)),
+        payload_sha256: Some(sha256_hex(&plain)),
         signature: None,
     };
     let mut header_bytes = cbor(&header).map_err(invalid)?;
@@ -289,23 +279,21 @@ pub fn save<T: Persist>(
     Ok(header)
 }
 
-/// zstd at `level`, with the window capped at what every reader accepts.
+/// zstd at `level`, with the window capped at what every reader accepts (levels 20 to 22 would
+/// use up to 2^27 bytes; levels up to 19 stay within 2^23 on their own).
 fn compress(plain: &[u8], level: i32, path: &Path) -> Result<Vec<u8>, PersistError> {
     let mut compressor = zstd::bulk::Compressor::new(level).map_err(io_error(path, "compress"))?;
-    compressor
-        .set_parameter(zstd::stream::raw::CParameter::WindowLog(ZSTD_WINDOW_LOG))
-        .map_err(io_error(path, "compress"))?;
+    if level > 19 {
+        compressor
+            .set_parameter(zstd::stream::raw::CParameter::WindowLog(ZSTD_WINDOW_LOG))
+            .map_err(io_error(path, "compress"))?;
+    }
     compressor.compress(plain).map_err(io_error(path, "compress"))
-}
-
-/// SHA-256 in hex.
-pub(crate) fn digest_hex(bytes: &[u8]) -> String {
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The SHA-256 of `obj`'s encoded payload, as a 1.1 header's `payload_sha256` holds it: two
 /// objects with the same digest are the same model.
 pub fn payload_digest<T: Persist>(obj: &T) -> Result<String, PersistError> {
     let plain = cbor(obj).map_err(|reason| PersistError::InvalidModel { file: PathBuf::new(), reason })?;
-    Ok(digest_hex(&plain))
+    Ok(sha256_hex(&plain))
 }

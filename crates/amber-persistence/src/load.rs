@@ -6,14 +6,13 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use crate::cbor;
 use crate::error::{io_error, PersistError};
 use crate::format::{self, HEADER_CAP};
 use crate::header::{Cell, Header, Verification};
 use crate::persist::Persist;
-use crate::sign::{self, PublicKey};
+use crate::sign::{self, sha256_hex, PublicKey};
+use amber_data::Table;
 
 /// The format's cap on a decoded payload, in bytes: no reader accepts more, whatever its options.
 pub const PAYLOAD_CAP: u64 = 4 << 30;
@@ -247,10 +246,6 @@ impl<R: Read> Read for Tee<R> {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Decodes the payload as a `T`. A structural scan first bounds what decoding may allocate (a
 /// compressed payload is decompressed once, during the scan, and only as far as it is valid);
 /// the decoded bytes must be exactly the declared size and hash to the declared digest.
@@ -300,7 +295,7 @@ fn decode_payload<T: Persist>(
         }
     };
     if let Some(expected) = &header.payload_sha256 {
-        if *expected != hex(&Sha256::digest(plain)) {
+        if *expected != sha256_hex(plain) {
             return Err(PersistError::HeaderMismatch { file: path.to_path_buf(), field: "payload_sha256" });
         }
     }
@@ -403,15 +398,15 @@ fn check_signature(
 }
 
 /// The verification sample's size against its documented maximum.
-fn check_sample_size(v: &Verification, path: &Path) -> Result<(), PersistError> {
-    let (rows, columns) = (v.input.n_rows(), v.input.n_cols());
+pub(crate) fn check_sample_size(input: &Table, output_rows: usize, path: &Path) -> Result<(), PersistError> {
+    let (rows, columns) = (input.n_rows(), input.n_cols());
     if rows > MAX_SAMPLE_ROWS
         || rows.saturating_mul(columns) > MAX_SAMPLE_CELLS
-        || v.output.len() > MAX_SAMPLE_ROWS
+        || output_rows > MAX_SAMPLE_ROWS
     {
         return Err(PersistError::SampleTooLarge {
             file: path.to_path_buf(),
-            rows: rows.max(v.output.len()),
+            rows: rows.max(output_rows),
             columns,
             max_rows: MAX_SAMPLE_ROWS,
             max_cells: MAX_SAMPLE_CELLS,
@@ -460,7 +455,7 @@ fn load_frame<T: Persist>(
         });
     }
     match &header.verification {
-        Some(v) => check_sample_size(v, path)?,
+        Some(v) => check_sample_size(&v.input, v.output.len(), path)?,
         None if options.allow_missing_sample => {}
         None => return Err(PersistError::MissingSample { file: path.to_path_buf() }),
     }

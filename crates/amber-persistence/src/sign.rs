@@ -54,8 +54,14 @@ impl std::fmt::Debug for SecretKey {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lowercase hex, as every digest and key in a header is written.
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-256 in lowercase hex.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {

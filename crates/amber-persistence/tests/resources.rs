@@ -179,7 +179,28 @@ fn hostile_files_stay_within_the_resource_contract() {
         matches!(e, PersistError::TooComplex { part: "payload", .. } | PersistError::InvalidModel { .. })
     });
 
-    // 7. Honest files: a 100-tree forest loads within the contract too.
+    // 7. A zstd frame that asks for a 128 MiB window (zstd's own allocation, not counted above):
+    //    refused; amber writes windows of at most 16 MiB, even at level 22.
+    let plain = cbor(&lr);
+    let mut encoder = zstd::stream::write::Encoder::new(Vec::new(), 3).unwrap();
+    encoder.set_parameter(zstd::stream::raw::CParameter::WindowLog(27)).unwrap();
+    encoder.write_all(&plain).unwrap();
+    let wide_window = encoder.finish().unwrap();
+    let mut h = header_of(&lr, dir);
+    h.compression = Compression::zstd(3);
+    h.payload_size = plain.len() as u64;
+    h.payload_sha256 = Some(sha256_hex(&plain));
+    check::<LogisticRegression>(
+        "zstd window of 128 MiB",
+        &format::encode(&cbor(&h), &wide_window),
+        plain.len(),
+        |e| matches!(e, PersistError::Decode { part: "payload", message, .. } if message.contains("memory")),
+    );
+    let path = dir.join("level22.amber");
+    save(&forest(20), &path, &SaveOptions::default().compress(22)).unwrap();
+    assert_eq!(load::<RandomForestClassifier>(&path).unwrap(), forest(20));
+
+    // 8. Honest files: a 100-tree forest loads within the contract too.
     let f = forest(100);
     let path = dir.join("forest.amber");
     save(&f, &path, &SaveOptions::default().compress(3)).unwrap();
