@@ -106,7 +106,8 @@ impl SaveOptions {
         self.hyperparameters = serde_json::to_value(params).ok();
         self
     }
-    /// Sets the verification rows (at most [`MAX_SAMPLE_ROWS`] rows and [`MAX_SAMPLE_CELLS`] cells).
+    /// Sets the verification rows (at most [`MAX_SAMPLE_ROWS`](crate::MAX_SAMPLE_ROWS) rows and
+    /// [`MAX_SAMPLE_CELLS`](crate::MAX_SAMPLE_CELLS) cells).
     pub fn sample(mut self, rows: Table) -> Self {
         self.sample = Some(rows);
         self
