@@ -342,7 +342,7 @@ pub fn load_with_header<T: Persist>(path: impl AsRef<Path>) -> Result<(T, Header
 /// let strict = LoadOptions::default().trust(key.public_key()).require_signature(true);
 /// let (back, header) = load_with::<LogisticRegression>(dir.path().join("signed.amber"), &strict)?;
 /// assert_eq!(back, model);
-/// assert_eq!(header.signature.unwrap().key_id, key.public_key().key_id());
+/// assert_eq!(header.signature.map(|s| s.key_id), Some(key.public_key().key_id()));
 /// let refused = load_with::<LogisticRegression>(dir.path().join("unsigned.amber"), &strict);
 /// assert!(matches!(refused, Err(PersistError::SignatureRequired { .. })));
 /// # Ok::<(), Box<dyn std::error::Error>>(())

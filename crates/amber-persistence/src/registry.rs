@@ -161,8 +161,9 @@ fn read_small(path: &Path) -> Result<Vec<u8>, String> {
 /// // The identical model again is the same version, not a new one.
 /// assert_eq!(registry.register("iris", &tree, &options)?.version, 1);
 /// assert_eq!(registry.promote_if_better("iris", "champion", 1, "cv_accuracy")?, Promotion::Promoted { previous: None });
-/// let champion: DecisionTreeClassifier = registry.load("iris", registry.alias("iris", "champion")?.unwrap().version)?;
-/// assert_eq!(champion, tree);
+/// let champion = registry.alias("iris", "champion")?.ok_or("no champion")?;
+/// let loaded: DecisionTreeClassifier = registry.load("iris", champion.version)?;
+/// assert_eq!(loaded, tree);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -258,6 +259,14 @@ impl Registry {
     /// Reads and checks version `version` of `name`: its record, its file's header, and that both
     /// name this model and this version.
     fn read_version(&self, name: &str, version: u32) -> Result<ModelVersion, String> {
+        let (record, path) = self.read_record(name, version)?;
+        let header = inspect(&path).map_err(|e| e.to_string())?;
+        check_file(name, &record, &header)?;
+        Ok(ModelVersion { name: name.to_string(), algorithm: record.algorithm, version, path, header })
+    }
+
+    /// The record of version `version` of `name`, checked, and the path of its file.
+    fn read_record(&self, name: &str, version: u32) -> Result<(Record, PathBuf), String> {
         let record_path = self.model_dir(name).join(format!("v{version}.json"));
         let bytes = read_small(&record_path)?;
         if bytes.is_empty() {
@@ -273,14 +282,17 @@ impl Registry {
             return Err("the record's file name is not a plain .amber file name".into());
         }
         let path = self.dir.join(&record.file);
-        let header = inspect(&path).map_err(|e| e.to_string())?;
-        if header.model_name.as_deref() != Some(name) {
-            return Err(format!("the file's header names another model ({:?})", header.model_name));
-        }
-        if record.payload_sha256.is_some() && header.payload_sha256 != record.payload_sha256 {
-            return Err("the file is not the one recorded (payload digest differs)".into());
-        }
-        Ok(ModelVersion { name: name.to_string(), algorithm: record.algorithm, version, path, header })
+        Ok((record, path))
+    }
+
+    /// Loads version `version` of `name` with the registry's options; the file is read once.
+    fn load_version<T: Persist>(&self, name: &str, version: u32) -> Result<(T, ModelVersion), PersistError> {
+        let fail =
+            |reason: String| registry_error(&self.dir, format!("{} v{version}: {reason}", shown(name)));
+        let (record, path) = self.read_record(name, version).map_err(fail)?;
+        let (obj, header) = load_with::<T>(&path, &self.load_options)?;
+        check_file(name, &record, &header).map_err(fail)?;
+        Ok((obj, ModelVersion { name: name.to_string(), algorithm: record.algorithm, version, path, header }))
     }
 
     /// Every intact version of `name`, oldest first, and every damaged, foreign or incomplete
@@ -327,12 +339,8 @@ impl Registry {
 
     /// Loads version `version` of `name` with the registry's load options (signatures, limits).
     pub fn load<T: Persist>(&self, name: &str, version: u32) -> Result<T, PersistError> {
-        let v = self.get(name, version)?;
-        let (obj, header) = load_with::<T>(&v.path, &self.load_options)?;
-        if header.model_name.as_deref() != Some(name) {
-            return Err(registry_error(&self.dir, format!("{} changed while it was read", v.path.display())));
-        }
-        Ok(obj)
+        check_name(&self.dir, "model name", name)?;
+        self.load_version(name, version).map(|(obj, _)| obj)
     }
 
     /// Saves `obj` as the next version of `name`, or returns the existing version whose payload
@@ -354,11 +362,12 @@ impl Registry {
             ));
         }
         let _lock = self.lock(name)?;
+        // The records hold the digests: only a matching version's file is read (and verified).
         let digest = payload_digest(obj)?;
-        for v in self.versions(name)? {
-            if v.header.payload_sha256.as_deref() == Some(digest.as_str())
-                && load_with::<T>(&v.path, &self.load_options).is_ok()
-            {
+        for n in self.recorded(name)?.0 {
+            let same =
+                self.read_record(name, n).is_ok_and(|(r, _)| r.payload_sha256.as_ref() == Some(&digest));
+            if let Some((_, v)) = same.then(|| self.load_version::<T>(name, n).ok()).flatten() {
                 return Ok(v);
             }
         }
@@ -477,6 +486,17 @@ impl Registry {
         self.write_alias(name, alias, &candidate, Some((metric.to_string(), new)))?;
         Ok(Promotion::Promoted { previous: current.map(|c| c.version) })
     }
+}
+
+/// A file must be the one its record names: same model name in its header, same payload digest.
+fn check_file(name: &str, record: &Record, header: &Header) -> Result<(), String> {
+    if header.model_name.as_deref() != Some(name) {
+        return Err(format!("the file's header names another model ({:?})", header.model_name));
+    }
+    if record.payload_sha256.is_some() && header.payload_sha256 != record.payload_sha256 {
+        return Err("the file is not the one recorded (payload digest differs)".into());
+    }
+    Ok(())
 }
 
 /// Why two models' metrics cannot be compared, if they cannot.
