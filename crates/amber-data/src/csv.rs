@@ -47,9 +47,6 @@ impl CsvOptions {
         self
     }
 
-    fn is_missing(&self, cell: &str) -> bool {
-        cell.is_empty() || self.missing.iter().any(|m| m == cell)
-    }
 }
 
 impl Table {
@@ -85,84 +82,153 @@ impl Table {
 type RawColumn = Vec<Option<String>>;
 
 fn read_csv(reader: impl Read, file: &Path, options: &CsvOptions) -> Result<Table, DataError> {
-    let file: PathBuf = file.to_path_buf();
-    let mut csv = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(options.delimiter)
-        .from_reader(reader);
-    let mut records = csv.byte_records();
-    let csv_error = |e: csv::Error| DataError::Csv {
-        file: file.clone(),
-        line: e.position().map_or(0, |p| p.line()),
-        message: e.to_string(),
-    };
+    let mut chunks = CsvChunks::new(reader, file, options, usize::MAX)?;
+    chunks.next().unwrap_or_else(|| Table::new(Vec::new()))
+}
 
-    let header = match records.next() {
-        None => return Err(DataError::EmptyFile { file }),
-        Some(r) => r.map_err(csv_error)?,
-    };
-    let header_line = header.position().map_or(1, |p| p.line());
-    let mut names: Vec<String> = Vec::with_capacity(header.len());
-    for (i, field) in header.iter().enumerate() {
-        let column = i + 1;
-        let name = std::str::from_utf8(field)
-            .map_err(|_| DataError::InvalidUtf8 { file: file.clone(), line: header_line, column })?
-            .trim()
-            .to_string();
-        if name.is_empty() {
-            return Err(DataError::EmptyHeader { file, line: header_line, column });
-        }
-        if let Some(first) = names.iter().position(|n| *n == name) {
-            return Err(DataError::DuplicateHeader {
-                file,
-                line: header_line,
-                column,
-                name,
-                first_column: first + 1,
-            });
-        }
-        names.push(name);
+/// A CSV input read in chunks of at most `chunk_rows` rows, so that memory does not grow with the
+/// file: each item is a [`Table`] with the same columns. Made by [`Table::csv_chunks`].
+///
+/// Columns declared in [`CsvOptions::kinds`] have that kind in every chunk; the kind of any other
+/// column is inferred from the first chunk and then required of the rest (a later non-number in a
+/// column inferred numeric is [`DataError::NotANumber`], naming its line). A file with a header
+/// and no rows yields one empty table. After an error the iterator ends.
+///
+/// ```
+/// use amber_data::{CsvOptions, Table};
+/// use std::path::Path;
+///
+/// let text = "x,city\n1,Oslo\n2,Rome\n3,Lima\n";
+/// let chunks = Table::csv_chunks(text.as_bytes(), Path::new("cities.csv"), &CsvOptions::default(), 2)?;
+/// let sizes = chunks.map(|c| c.map(|t| t.n_rows())).collect::<Result<Vec<_>, _>>()?;
+/// assert_eq!(sizes, [2, 1]);
+/// # Ok::<(), amber_data::DataError>(())
+/// ```
+pub struct CsvChunks<R: Read> {
+    records: csv::ByteRecordsIntoIter<R>,
+    file: PathBuf,
+    names: Vec<String>,
+    kinds: Vec<Option<ColumnKind>>,
+    missing: Vec<String>,
+    chunk_rows: usize,
+    chunks_read: usize,
+    done: bool,
+}
+
+impl Table {
+    /// Reads CSV from `reader` in tables of at most `chunk_rows` rows (at least 1); `source` is
+    /// the name errors give the input. The header is read now; see [`CsvChunks`].
+    pub fn csv_chunks<R: Read>(
+        reader: R,
+        source: &Path,
+        options: &CsvOptions,
+        chunk_rows: usize,
+    ) -> Result<CsvChunks<R>, DataError> {
+        CsvChunks::new(reader, source, options, chunk_rows)
     }
-    if let Some(name) = options.kinds.keys().find(|k| !names.contains(k)) {
-        return Err(DataError::UnknownDeclaredColumn { file, name: name.clone() });
+}
+
+impl<R: Read> CsvChunks<R> {
+    fn new(reader: R, file: &Path, options: &CsvOptions, chunk_rows: usize) -> Result<Self, DataError> {
+        let file: PathBuf = file.to_path_buf();
+        let mut records = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(options.delimiter)
+            .from_reader(reader)
+            .into_byte_records();
+        let header = match records.next() {
+            None => return Err(DataError::EmptyFile { file }),
+            Some(r) => r.map_err(|e| csv_error(&file, e))?,
+        };
+        let header_line = header.position().map_or(1, |p| p.line());
+        let mut names: Vec<String> = Vec::with_capacity(header.len());
+        let mut seen: HashMap<String, usize> = HashMap::with_capacity(header.len());
+        for (i, field) in header.iter().enumerate() {
+            let column = i + 1;
+            let name = std::str::from_utf8(field)
+                .map_err(|_| DataError::InvalidUtf8 { file: file.clone(), line: header_line, column })?
+                .trim()
+                .to_string();
+            if name.is_empty() {
+                return Err(DataError::EmptyHeader { file, line: header_line, column });
+            }
+            if let Some(&first) = seen.get(&name) {
+                return Err(DataError::DuplicateHeader {
+                    file,
+                    line: header_line,
+                    column,
+                    name,
+                    first_column: first + 1,
+                });
+            }
+            seen.insert(name.clone(), i);
+            names.push(name);
+        }
+        if let Some(name) = options.kinds.keys().find(|k| !seen.contains_key(*k)) {
+            return Err(DataError::UnknownDeclaredColumn { file, name: name.clone() });
+        }
+        let kinds = names.iter().map(|n| options.kinds.get(n).copied()).collect();
+        Ok(CsvChunks {
+            records,
+            file,
+            names,
+            kinds,
+            missing: options.missing.clone(),
+            chunk_rows: chunk_rows.max(1),
+            chunks_read: 0,
+            done: false,
+        })
     }
 
-    let mut raw: Vec<RawColumn> = vec![Vec::new(); names.len()];
-    let mut lines: Vec<u64> = Vec::new();
-    for record in records {
-        let record = record.map_err(csv_error)?;
-        let line = record.position().map_or(0, |p| p.line());
-        if record.len() != names.len() {
-            return Err(DataError::RaggedRow {
-                file,
-                line,
-                column: record.len().min(names.len()) + 1,
-                expected: names.len(),
-                found: record.len(),
-            });
-        }
-        for (i, (field, cells)) in record.iter().zip(raw.iter_mut()).enumerate() {
-            let text = std::str::from_utf8(field)
-                .map_err(|_| DataError::InvalidUtf8 { file: file.clone(), line, column: i + 1 })?
-                .trim();
-            cells.push((!options.is_missing(text)).then(|| text.to_string()));
-        }
-        lines.push(line);
+    /// The header's column names, in file order.
+    pub fn column_names(&self) -> &[String] {
+        &self.names
     }
 
-    let columns = names
-        .into_iter()
-        .zip(raw)
-        .enumerate()
-        .map(|(i, (name, cells))| {
-            let column = match options.kinds.get(&name) {
+    fn is_missing(&self, cell: &str) -> bool {
+        cell.is_empty() || self.missing.iter().any(|m| m == cell)
+    }
+
+    /// Reads up to `chunk_rows` records; `None` when the input is exhausted (after the first chunk).
+    fn read_chunk(&mut self) -> Result<Option<Table>, DataError> {
+        let mut raw: Vec<RawColumn> = vec![Vec::new(); self.names.len()];
+        let mut lines: Vec<u64> = Vec::new();
+        while lines.len() < self.chunk_rows {
+            let Some(record) = self.records.next() else { break };
+            let record = record.map_err(|e| csv_error(&self.file, e))?;
+            let line = record.position().map_or(0, |p| p.line());
+            if record.len() != self.names.len() {
+                return Err(DataError::RaggedRow {
+                    file: self.file.clone(),
+                    line,
+                    column: record.len().min(self.names.len()) + 1,
+                    expected: self.names.len(),
+                    found: record.len(),
+                });
+            }
+            for (i, (field, cells)) in record.iter().zip(raw.iter_mut()).enumerate() {
+                let text = std::str::from_utf8(field)
+                    .map_err(|_| DataError::InvalidUtf8 { file: self.file.clone(), line, column: i + 1 })?
+                    .trim();
+                cells.push((!self.is_missing(text)).then(|| text.to_string()));
+            }
+            lines.push(line);
+        }
+        if lines.is_empty() && self.chunks_read > 0 {
+            return Ok(None);
+        }
+        self.chunks_read += 1;
+        let mut columns = Vec::with_capacity(self.names.len());
+        for (i, (cells, kind)) in raw.into_iter().zip(self.kinds.iter_mut()).enumerate() {
+            let name = self.names.get(i).cloned().unwrap_or_default();
+            let column = match kind {
                 Some(ColumnKind::Categorical) => Column::Categorical(cells),
                 Some(ColumnKind::Numeric) => match parse_numeric(&cells) {
                     Ok(values) => Column::Numeric(values),
                     Err(row) => {
                         return Err(DataError::NotANumber {
-                            file: file.clone(),
+                            file: self.file.clone(),
                             line: lines.get(row).copied().unwrap_or(0),
                             column: i + 1,
                             value: cells.get(row).cloned().flatten().unwrap_or_default(),
@@ -175,10 +241,30 @@ fn read_csv(reader: impl Read, file: &Path, options: &CsvOptions) -> Result<Tabl
                     Err(_) => Column::Categorical(cells),
                 },
             };
-            Ok((name, column))
-        })
-        .collect::<Result<Vec<_>, DataError>>()?;
-    Table::new(columns)
+            *kind = Some(column.kind());
+            columns.push((name, column));
+        }
+        Table::new(columns).map(Some)
+    }
+}
+
+impl<R: Read> Iterator for CsvChunks<R> {
+    type Item = Result<Table, DataError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let chunk = self.read_chunk();
+        if !matches!(chunk, Ok(Some(_))) {
+            self.done = true;
+        }
+        chunk.transpose()
+    }
+}
+
+fn csv_error(file: &Path, e: csv::Error) -> DataError {
+    DataError::Csv { file: file.to_path_buf(), line: e.position().map_or(0, |p| p.line()), message: e.to_string() }
 }
 
 /// Parses every present cell as `f64` (missing → `NaN`), or returns the row of the first that fails.

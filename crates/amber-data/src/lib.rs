@@ -27,7 +27,7 @@ pub mod random;
 mod table;
 mod target;
 
-pub use crate::csv::CsvOptions;
+pub use crate::csv::{CsvChunks, CsvOptions};
 pub use error::DataError;
 pub use fingerprint::Fingerprint;
 pub use table::{Column, ColumnKind, Table};

@@ -167,3 +167,56 @@ mod properties {
         }
     }
 }
+
+fn chunks(bytes: &[u8], options: &CsvOptions, rows: usize) -> Result<Vec<Table>, DataError> {
+    Table::csv_chunks(bytes, Path::new("people.csv"), options, rows)?.collect()
+}
+
+#[test]
+fn chunks_concatenate_to_the_whole_table() {
+    let text = b"name,age,city\nann,41,Oslo\nbob,NA,Rome\ncy,7,\ndee,12,Lima\neve,3,Oslo\n";
+    let whole = read_default(text).unwrap();
+    for size in [1, 2, 3, 5, 100] {
+        let parts = chunks(text, &CsvOptions::default(), size).unwrap();
+        assert_eq!(parts.len(), 5_usize.div_ceil(size), "chunk size {size}");
+        assert!(parts.iter().all(|p| p.n_rows() <= size && p.column_names() == whole.column_names()));
+        for name in whole.column_names() {
+            let mut ages = Vec::new();
+            let mut cells = Vec::new();
+            for p in &parts {
+                match p.column(name).unwrap() {
+                    Column::Numeric(v) => ages.extend(v.iter().map(|v| v.to_bits())),
+                    Column::Categorical(v) => cells.extend(v.iter().cloned()),
+                }
+            }
+            match whole.column(name).unwrap() {
+                Column::Numeric(v) => assert_eq!(ages, v.iter().map(|v| v.to_bits()).collect::<Vec<_>>()),
+                Column::Categorical(v) => assert_eq!(&cells, v),
+            }
+        }
+    }
+}
+
+#[test]
+fn header_only_input_yields_one_empty_chunk() {
+    let parts = chunks(b"a,b\n", &CsvOptions::default(), 10).unwrap();
+    assert_eq!(parts.len(), 1);
+    assert_eq!((parts[0].n_rows(), parts[0].n_cols()), (0, 2));
+    assert!(matches!(chunks(b"", &CsvOptions::default(), 10), Err(DataError::EmptyFile { .. })));
+}
+
+#[test]
+fn kinds_inferred_from_the_first_chunk_hold_for_the_rest() {
+    // "age" is numeric in rows 1-2; "forty" on line 5 (the second chunk) is then an error naming
+    // its line, while a whole-file read would have made the column categorical.
+    let text = b"name,age\nann,41\nbob,7\ncy,9\ndee,forty\n";
+    let err = chunks(text, &CsvOptions::default(), 2).unwrap_err();
+    assert!(matches!(&err, DataError::NotANumber { line: 5, column: 2, name, .. } if name == "age"), "{err:?}");
+    assert_eq!(read_default(text).unwrap().column("age").unwrap().kind(), ColumnKind::Categorical);
+    // Ragged rows in a later chunk name their line too, and the iterator ends after an error.
+    let mut it = Table::csv_chunks(&b"a,b\n1,2\n3,4\n5\n6,7\n"[..], Path::new("p.csv"), &CsvOptions::default(), 2)
+        .unwrap();
+    assert!(it.next().unwrap().is_ok());
+    assert!(matches!(it.next(), Some(Err(DataError::RaggedRow { line: 4, .. }))));
+    assert!(it.next().is_none());
+}

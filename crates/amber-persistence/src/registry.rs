@@ -428,6 +428,50 @@ impl Registry {
         self.write_alias(name, alias, &self.get(name, version)?, None)
     }
 
+    /// Every alias of `name` that points at an intact version, sorted by alias name, as
+    /// `(alias, version)`.
+    pub fn aliases(&self, name: &str) -> Result<Vec<(String, u32)>, PersistError> {
+        check_name(&self.dir, "model name", name)?;
+        let root = self.dir.join("aliases");
+        let prefix = format!("{name}.");
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(&root).map_err(io_error(&root, "list"))? {
+            let entry = entry.map_err(io_error(&root, "list"))?;
+            let file = entry.file_name().to_string_lossy().into_owned();
+            let alias = file.strip_prefix(&prefix).and_then(|f| f.strip_suffix(".json"));
+            if let Some(alias) = alias.filter(|a| valid_name(a)) {
+                if let Ok(Some(v)) = self.alias(name, alias) {
+                    found.push((alias.to_string(), v.version));
+                }
+            }
+        }
+        found.sort();
+        Ok(found)
+    }
+
+    /// Deletes version `version` of `name`: its file, its JSON sidecar and its record. Refused
+    /// while an alias points at it (move or remove the alias first), so a serving alias never
+    /// dangles.
+    pub fn remove(&self, name: &str, version: u32) -> Result<(), PersistError> {
+        check_name(&self.dir, "model name", name)?;
+        let _lock = self.lock(name)?;
+        let fail =
+            |reason: String| registry_error(&self.dir, format!("{} v{version}: {reason}", shown(name)));
+        let (_, path) = self.read_record(name, version).map_err(fail)?;
+        if let Some((alias, _)) = self.aliases(name)?.into_iter().find(|(_, v)| *v == version) {
+            return Err(fail(format!("alias {alias:?} points at it; move the alias first")));
+        }
+        for file in [path.clone(), crate::load::sidecar_path(&path)] {
+            match std::fs::remove_file(&file) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io_error(&file, "remove")(e)),
+            }
+        }
+        let record = self.model_dir(name).join(format!("v{version}.json"));
+        std::fs::remove_file(&record).map_err(io_error(&record, "remove"))
+    }
+
     fn write_alias(
         &self,
         name: &str,

@@ -189,3 +189,30 @@ fn a_registry_can_require_signatures() {
     let signed = registry.register("iris", &logistic(), &SaveOptions::default().sign(key)).unwrap();
     assert_eq!(registry.load::<LogisticRegression>("iris", signed.version).unwrap(), logistic());
 }
+
+#[test]
+fn aliases_are_listed_and_protect_their_version_from_removal() {
+    let tmp = scratch();
+    let registry = Registry::open(tmp.path()).unwrap();
+    let v1 = registry.register("iris", &tree(), &fingerprinted(0.95)).unwrap();
+    let v2 = registry.register("iris", &logistic(), &fingerprinted(0.97)).unwrap();
+    registry.set_alias("iris", "champion", 2).unwrap();
+    registry.set_alias("iris", "baseline", 1).unwrap();
+    // Another model's alias and a stray file are not this model's aliases.
+    registry.register("iris-2", &tree(), &fingerprinted(0.9)).unwrap();
+    registry.set_alias("iris-2", "champion", 1).unwrap();
+    std::fs::write(tmp.path().join("aliases/iris.json"), b"{}").unwrap();
+    assert_eq!(registry.aliases("iris").unwrap(), [("baseline".to_string(), 1), ("champion".to_string(), 2)]);
+
+    let refused = registry.remove("iris", 2).unwrap_err();
+    assert!(matches!(&refused, PersistError::Registry { reason, .. } if reason.contains("champion")), "{refused}");
+    assert!(v2.path.exists());
+    registry.set_alias("iris", "baseline", 2).unwrap();
+    registry.remove("iris", 1).unwrap();
+    assert!(!v1.path.exists() && !sidecar_path(&v1.path).exists());
+    assert_eq!(registry.versions("iris").unwrap().iter().map(|v| v.version).collect::<Vec<_>>(), [2]);
+    assert!(registry.listing("iris").unwrap().skipped.is_empty());
+    assert!(matches!(registry.remove("iris", 1), Err(PersistError::Registry { .. })));
+    // The next version is 3, not 1 again: versions are never reused while a later one exists.
+    assert_eq!(registry.register("iris", &tree(), &fingerprinted(0.95)).unwrap().version, 3);
+}

@@ -115,6 +115,27 @@ pub enum PipelineError {
     },
 }
 
+impl PipelineError {
+    /// The same error with its row counted `offset` rows later: for input read in chunks, where
+    /// row 0 of a chunk is row `offset` of the whole input. Errors without a row are unchanged.
+    ///
+    /// ```
+    /// use amber_pipeline::PipelineError;
+    ///
+    /// let e = PipelineError::MissingValue { name: "age".into(), row: 3 }.offset_rows(10_000);
+    /// assert_eq!(e.to_string(), "column \"age\", row 10003: the value is missing and no imputer in the pipeline covers this column");
+    /// ```
+    pub fn offset_rows(mut self, offset: usize) -> Self {
+        match &mut self {
+            PipelineError::TextInNumericColumn { row, .. }
+            | PipelineError::MissingValue { row, .. }
+            | PipelineError::NonFinite { row, .. } => *row = row.saturating_add(offset),
+            _ => {}
+        }
+        self
+    }
+}
+
 /// Wraps an estimator error with the path of the step it came from.
 pub(crate) fn at(step: &str) -> impl FnOnce(EstimatorError) -> PipelineError + '_ {
     move |source| PipelineError::Step { step: step.to_string(), source }
