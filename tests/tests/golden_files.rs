@@ -36,19 +36,24 @@ fn every_golden_file_loads_and_verifies() {
             assert!(kinds.iter().any(|k| k == kind), "format-v{version} lacks a {kind} golden file");
         }
     }
-    assert!(versions >= 2 && files >= 22, "{versions} versions, {files} files");
+    assert!(versions >= 3 && files >= 34, "{versions} versions, {files} files");
 }
 
-/// Format 1.1's signed golden files verify with the published key beside them, and fail by name
-/// with another key or when a signature is required but the file is unsigned.
+/// The signed golden files (format 1.1 on) verify with the published key beside them, and fail by
+/// name with another key or when a signature is required but the file is unsigned.
 #[test]
 fn signed_golden_files_verify_with_their_key_only() {
-    let dir = repo_root().join("tests/fixtures/format-v1.1");
+    for version in ["1.1", "1.2"] {
+        check_signed(&repo_root().join(format!("tests/fixtures/format-v{version}")));
+    }
+}
+
+fn check_signed(dir: &std::path::Path) {
     let key = PublicKey::read(dir.join("signing-key.pub.pem")).unwrap();
     let trusted = LoadOptions::default().trust(key).require_signature(true);
     let stranger = LoadOptions::default().trust(SecretKey::from_seed([9; 32]).public_key());
     let mut signed = 0;
-    for file in std::fs::read_dir(&dir).unwrap() {
+    for file in std::fs::read_dir(dir).unwrap() {
         let path = file.unwrap().path();
         if path.extension().is_none_or(|e| e != "amber") {
             continue;

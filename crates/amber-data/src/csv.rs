@@ -46,7 +46,6 @@ impl CsvOptions {
         self.kinds.insert(name.to_string(), kind);
         self
     }
-
 }
 
 impl Table {
@@ -264,7 +263,11 @@ impl<R: Read> Iterator for CsvChunks<R> {
 }
 
 fn csv_error(file: &Path, e: csv::Error) -> DataError {
-    DataError::Csv { file: file.to_path_buf(), line: e.position().map_or(0, |p| p.line()), message: e.to_string() }
+    DataError::Csv {
+        file: file.to_path_buf(),
+        line: e.position().map_or(0, |p| p.line()),
+        message: e.to_string(),
+    }
 }
 
 /// Parses every present cell as `f64` (missing → `NaN`), or returns the row of the first that fails.

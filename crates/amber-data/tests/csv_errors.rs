@@ -211,11 +211,15 @@ fn kinds_inferred_from_the_first_chunk_hold_for_the_rest() {
     // its line, while a whole-file read would have made the column categorical.
     let text = b"name,age\nann,41\nbob,7\ncy,9\ndee,forty\n";
     let err = chunks(text, &CsvOptions::default(), 2).unwrap_err();
-    assert!(matches!(&err, DataError::NotANumber { line: 5, column: 2, name, .. } if name == "age"), "{err:?}");
+    assert!(
+        matches!(&err, DataError::NotANumber { line: 5, column: 2, name, .. } if name == "age"),
+        "{err:?}"
+    );
     assert_eq!(read_default(text).unwrap().column("age").unwrap().kind(), ColumnKind::Categorical);
     // Ragged rows in a later chunk name their line too, and the iterator ends after an error.
-    let mut it = Table::csv_chunks(&b"a,b\n1,2\n3,4\n5\n6,7\n"[..], Path::new("p.csv"), &CsvOptions::default(), 2)
-        .unwrap();
+    let mut it =
+        Table::csv_chunks(&b"a,b\n1,2\n3,4\n5\n6,7\n"[..], Path::new("p.csv"), &CsvOptions::default(), 2)
+            .unwrap();
     assert!(it.next().unwrap().is_ok());
     assert!(matches!(it.next(), Some(Err(DataError::RaggedRow { line: 4, .. }))));
     assert!(it.next().is_none());

@@ -346,3 +346,59 @@ fn trees_and_forests_are_sklearns() {
         }
     }
 }
+
+/// `feature_importances_` of trees and forests fitted on whole datasets: scikit-learn's MDI.
+/// Reference: fixtures/sklearn_importances.json, written by tools/sklearn_report.py.
+#[test]
+fn feature_importances_are_sklearns() {
+    #[derive(Deserialize)]
+    struct Case {
+        dataset: String,
+        estimator: String,
+        params: serde_json::Map<String, Value>,
+        feature_importances: Vec<f64>,
+    }
+    #[derive(Deserialize)]
+    struct Fx {
+        cases: Vec<Case>,
+    }
+    let fx: Fx = serde_json::from_str(include_str!("fixtures/sklearn_importances.json")).unwrap();
+    assert_eq!(fx.cases.len(), 8);
+    for case in &fx.cases {
+        let (x, y) = datasets::load(&case.dataset).unwrap().features_and_target().unwrap();
+        let x = x.to_array2().unwrap();
+        let seed = case.params["random_state"].as_u64().unwrap() as u32;
+        let depth = case.params.get("max_depth").and_then(Value::as_u64).map(|d| d as usize);
+        let criterion = if case.params.get("criterion").is_some_and(|c| c == "entropy") {
+            Criterion::Entropy
+        } else {
+            Criterion::Gini
+        };
+        let ours = if case.estimator == "random_forest" {
+            let n = case.params["n_estimators"].as_u64().unwrap() as usize;
+            let m = RandomForestClassifier::params()
+                .n_estimators(n)
+                .max_depth(depth)
+                .random_state(seed)
+                .fit(x.view(), &y.indices)
+                .unwrap();
+            m.validate().unwrap();
+            m.feature_importances
+        } else {
+            let m = DecisionTreeClassifier::params()
+                .max_depth(depth)
+                .criterion(criterion)
+                .random_state(seed)
+                .fit(x.view(), &y.indices)
+                .unwrap();
+            m.validate().unwrap();
+            m.feature_importances
+        };
+        let name = format!("{} {:?} on {}", case.estimator, case.params, case.dataset);
+        assert_eq!(ours.len(), case.feature_importances.len(), "{name}");
+        for (j, (a, b)) in ours.iter().zip(&case.feature_importances).enumerate() {
+            // Same trees, so the same sums; only the order of floating additions may differ.
+            assert!((a - b).abs() < 1e-12, "{name}: feature {j}: amber {a}, scikit-learn {b}");
+        }
+    }
+}

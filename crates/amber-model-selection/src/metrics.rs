@@ -308,3 +308,133 @@ impl fmt::Display for ClassificationReport {
         Ok(())
     }
 }
+
+/// Points of a ROC curve, as scikit-learn's `roc_curve(drop_intermediate=True)` returns them:
+/// `thresholds[0]` is `+∞` (nothing predicted positive), then each distinct score in decreasing
+/// order, keeping only the corners of the curve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RocCurve {
+    /// False positive rate at each threshold.
+    pub fpr: Vec<f64>,
+    /// True positive rate at each threshold.
+    pub tpr: Vec<f64>,
+    /// Score thresholds, decreasing.
+    pub thresholds: Vec<f64>,
+}
+
+/// Points of a precision-recall curve, as scikit-learn's `precision_recall_curve` returns them:
+/// thresholds increasing, and a last point (precision 1, recall 0) without a threshold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrecisionRecallCurve {
+    /// Precision at each threshold, then 1.
+    pub precision: Vec<f64>,
+    /// Recall at each threshold, then 0.
+    pub recall: Vec<f64>,
+    /// Score thresholds, increasing.
+    pub thresholds: Vec<f64>,
+}
+
+/// True and false positive counts at each distinct score, highest score first (scikit-learn's
+/// `_binary_clf_curve`): `(fps, tps, thresholds)`.
+fn binary_clf_curve(
+    y_true: &[usize],
+    positive: usize,
+    scores: &[f64],
+) -> Result<(Vec<f64>, Vec<f64>, Vec<f64>), MetricError> {
+    if y_true.len() != scores.len() {
+        return Err(MetricError::LengthMismatch { y_true: y_true.len(), y_pred: scores.len() });
+    }
+    if y_true.is_empty() {
+        return Err(MetricError::Empty);
+    }
+    if let Some((i, v)) = scores.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+        return Err(MetricError::BadScores { reason: format!("score {i} is {v}") });
+    }
+    // numpy: argsort(score, kind="mergesort")[::-1], a stable sort reversed.
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    order.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]));
+    order.reverse();
+    let (mut fps, mut tps, mut thresholds) = (Vec::new(), Vec::new(), Vec::new());
+    let mut tp = 0.0;
+    for (i, &row) in order.iter().enumerate() {
+        if y_true[row] == positive {
+            tp += 1.0;
+        }
+        let last_of_value = order.get(i + 1).is_none_or(|&next| scores[next] != scores[row]);
+        if last_of_value {
+            tps.push(tp);
+            fps.push((i + 1) as f64 - tp);
+            thresholds.push(scores[row]);
+        }
+    }
+    Ok((fps, tps, thresholds))
+}
+
+/// `a / total` for each, NaN when `total` is 0 (as numpy, which scikit-learn warns about).
+fn rates(counts: &[f64]) -> Vec<f64> {
+    let total = counts.last().copied().unwrap_or(0.0);
+    counts.iter().map(|c| if total > 0.0 { c / total } else { f64::NAN }).collect()
+}
+
+/// The ROC curve of class `positive` scored by `scores` (higher: more likely positive), equal to
+/// scikit-learn's `roc_curve(y_true, scores, pos_label=positive)`. When `y_true` has no positive
+/// (or no negative), the true (false) positive rates are NaN, as scikit-learn's.
+///
+/// ```
+/// use amber_model_selection::metrics::roc_curve;
+///
+/// let roc = roc_curve(&[0, 0, 1, 1], 1, &[0.1, 0.4, 0.35, 0.8])?;
+/// assert_eq!(roc.fpr, [0.0, 0.0, 0.5, 0.5, 1.0]);
+/// assert_eq!(roc.tpr, [0.0, 0.5, 0.5, 1.0, 1.0]);
+/// assert_eq!(roc.thresholds, [f64::INFINITY, 0.8, 0.4, 0.35, 0.1]);
+/// # Ok::<(), amber_model_selection::metrics::MetricError>(())
+/// ```
+pub fn roc_curve(y_true: &[usize], positive: usize, scores: &[f64]) -> Result<RocCurve, MetricError> {
+    let (fps, tps, thresholds) = binary_clf_curve(y_true, positive, scores)?;
+    // drop_intermediate: keep the ends and every point where the curve bends.
+    let n = fps.len();
+    let keep: Vec<usize> = (0..n)
+        .filter(|&i| {
+            if i == 0 || i + 1 == n {
+                return true;
+            }
+            let bend = |v: &[f64]| v[i + 1] - 2.0 * v[i] + v[i - 1] != 0.0;
+            bend(&fps) || bend(&tps)
+        })
+        .collect();
+    let pick =
+        |v: &[f64], first: f64| std::iter::once(first).chain(keep.iter().map(|&i| v[i])).collect::<Vec<_>>();
+    Ok(RocCurve {
+        fpr: rates(&pick(&fps, 0.0)),
+        tpr: rates(&pick(&tps, 0.0)),
+        thresholds: pick(&thresholds, f64::INFINITY),
+    })
+}
+
+/// The precision-recall curve of class `positive`, equal to scikit-learn's
+/// `precision_recall_curve(y_true, scores, pos_label=positive)`: precision is 0 where nothing is
+/// predicted positive, recall is 1 everywhere when `y_true` has no positive.
+///
+/// ```
+/// use amber_model_selection::metrics::precision_recall_curve;
+///
+/// let pr = precision_recall_curve(&[0, 0, 1, 1], 1, &[0.1, 0.4, 0.35, 0.8])?;
+/// assert_eq!(pr.precision, [0.5, 2.0 / 3.0, 0.5, 1.0, 1.0]);
+/// assert_eq!(pr.recall, [1.0, 1.0, 0.5, 0.5, 0.0]);
+/// assert_eq!(pr.thresholds, [0.1, 0.35, 0.4, 0.8]);
+/// # Ok::<(), amber_model_selection::metrics::MetricError>(())
+/// ```
+pub fn precision_recall_curve(
+    y_true: &[usize],
+    positive: usize,
+    scores: &[f64],
+) -> Result<PrecisionRecallCurve, MetricError> {
+    let (fps, tps, thresholds) = binary_clf_curve(y_true, positive, scores)?;
+    let total = tps.last().copied().unwrap_or(0.0);
+    let mut precision: Vec<f64> =
+        tps.iter().zip(&fps).map(|(t, f)| if t + f != 0.0 { t / (t + f) } else { 0.0 }).rev().collect();
+    let mut recall: Vec<f64> = tps.iter().map(|t| if total > 0.0 { t / total } else { 1.0 }).rev().collect();
+    precision.push(1.0);
+    recall.push(0.0);
+    Ok(PrecisionRecallCurve { precision, recall, thresholds: thresholds.into_iter().rev().collect() })
+}

@@ -205,7 +205,10 @@ fn aliases_are_listed_and_protect_their_version_from_removal() {
     assert_eq!(registry.aliases("iris").unwrap(), [("baseline".to_string(), 1), ("champion".to_string(), 2)]);
 
     let refused = registry.remove("iris", 2).unwrap_err();
-    assert!(matches!(&refused, PersistError::Registry { reason, .. } if reason.contains("champion")), "{refused}");
+    assert!(
+        matches!(&refused, PersistError::Registry { reason, .. } if reason.contains("champion")),
+        "{refused}"
+    );
     assert!(v2.path.exists());
     registry.set_alias("iris", "baseline", 2).unwrap();
     registry.remove("iris", 1).unwrap();

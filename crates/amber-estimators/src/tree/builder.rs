@@ -117,6 +117,9 @@ struct Builder<'a, 'x> {
     /// Features known to be constant, as found by ancestors (scikit-learn's `constant_features`).
     constant: Vec<usize>,
     tree: TreeArrays,
+    /// Weighted impurity decrease of each feature's splits, summed (scikit-learn's MDI, before
+    /// it is divided by the root's weight and normalized).
+    decrease: Vec<f64>,
 }
 
 #[derive(Default)]
@@ -146,7 +149,9 @@ fn impurity(criterion: Criterion, counts: &[f64], total: f64) -> f64 {
 
 /// Grows a tree on the rows `samples` of `x` (finite), with class codes `y` (`< n_classes`) and
 /// row weights `w` (rows of weight 0 must already be left out of `samples`); `seed` is the
-/// splitter's `rand_r` seed (see [`splitter_seed`]).
+/// splitter's `rand_r` seed (see [`splitter_seed`]). Returns the tree and its feature
+/// importances: scikit-learn's `feature_importances_` (mean decrease in impurity, summing to 1, or
+/// all 0 for a tree without a split).
 pub(crate) fn grow(
     x: ArrayView2<f64>,
     y: &[usize],
@@ -155,16 +160,37 @@ pub(crate) fn grow(
     n_classes: usize,
     g: Growth,
     seed: u32,
-) -> Tree {
+) -> (Tree, Vec<f64>) {
     let p = x.ncols();
     let features = (0..p).collect();
     let constant = vec![0; p];
-    let mut b = Builder { x, y, w, n_classes, g, rng: seed, features, constant, tree: TreeArrays::default() };
+    let root: f64 = samples.iter().filter_map(|&s| w.get(s)).sum();
+    let decrease = vec![0.0; p];
+    let mut b = Builder {
+        x,
+        y,
+        w,
+        n_classes,
+        g,
+        rng: seed,
+        features,
+        constant,
+        tree: TreeArrays::default(),
+        decrease,
+    };
     b.build(samples);
+    let mut importances = b.decrease;
+    if root > 0.0 {
+        importances.iter_mut().for_each(|v| *v /= root);
+    }
+    let sum: f64 = importances.iter().sum();
+    if sum > 0.0 {
+        importances.iter_mut().for_each(|v| *v /= sum);
+    }
     let t = b.tree;
     let k = n_classes.max(1);
     let value = Array2::from_shape_fn((t.value.len() / k, n_classes), |(i, j)| t.value[i * k + j]);
-    Tree { feature: t.feature, threshold: t.threshold, left: t.left, right: t.right, value }
+    (Tree { feature: t.feature, threshold: t.threshold, left: t.left, right: t.right, value }, importances)
 }
 
 impl Builder<'_, '_> {
@@ -225,6 +251,14 @@ impl Builder<'_, '_> {
                     part.swap(i, mid);
                     mid += 1;
                 }
+            }
+            let (left_counts, left_total) = self.counts(&samples[start..start + mid]);
+            let (right_counts, right_total) = self.counts(&samples[start + mid..end]);
+            let criterion = self.g.criterion;
+            if let Some(d) = self.decrease.get_mut(split.feature) {
+                *d += total * impurity(criterion, &counts, total)
+                    - left_total * impurity(criterion, &left_counts, left_total)
+                    - right_total * impurity(criterion, &right_counts, right_total);
             }
             let (depth, constants) = (depth + 1, constants);
             stack.push(Pending { start: start + mid, end, depth, parent: Some((node, false)), constants });

@@ -79,6 +79,11 @@ pub struct RandomForestClassifier {
     pub n_features: usize,
     /// The trees.
     pub trees: Vec<Tree>,
+    /// Mean decrease in impurity of each input column: the mean of the importances of the trees
+    /// that split at least once, normalized to sum to 1 (all 0 when no tree splits), as
+    /// scikit-learn's `feature_importances_`. Empty in files written before format 1.2.
+    #[serde(default)]
+    pub feature_importances: Vec<f64>,
 }
 
 impl RandomForestClassifier {
@@ -107,7 +112,7 @@ impl ClassifierParams for RandomForestClassifierParams {
         let mut forest_rng = RandomState::new(self.random_state);
         let seeds: Vec<u32> =
             (0..self.n_estimators).map(|_| forest_rng.interval(i32::MAX as u64 - 1) as u32).collect();
-        let trees = seeds
+        let grown: Vec<(Tree, Vec<f64>)> = seeds
             .par_iter()
             .map(|&seed| {
                 let mut weights = vec![if self.bootstrap { 0.0 } else { 1.0 }; n];
@@ -124,7 +129,21 @@ impl ClassifierParams for RandomForestClassifierParams {
                 fit_tree(x32.view(), &codes, &weights, classes.len(), growth, seed)
             })
             .collect();
-        Ok(RandomForestClassifier { classes, n_features: x.ncols(), trees })
+        let p = x.ncols();
+        let split: Vec<&Vec<f64>> = grown.iter().filter(|(t, _)| t.n_splits() > 0).map(|(_, i)| i).collect();
+        let mut feature_importances = vec![0.0; p];
+        for importances in &split {
+            feature_importances.iter_mut().zip(importances.iter()).for_each(|(m, v)| *m += v);
+        }
+        if !split.is_empty() {
+            feature_importances.iter_mut().for_each(|m| *m /= split.len() as f64);
+        }
+        let sum: f64 = feature_importances.iter().sum();
+        if sum > 0.0 {
+            feature_importances.iter_mut().for_each(|m| *m /= sum);
+        }
+        let trees = grown.into_iter().map(|(t, _)| t).collect();
+        Ok(RandomForestClassifier { classes, n_features: p, trees, feature_importances })
     }
 }
 
@@ -143,6 +162,7 @@ impl Classifier for RandomForestClassifier {
         if self.trees.is_empty() {
             return Err(invalid(RF, "a forest has no trees"));
         }
+        super::check_importances(RF, &self.feature_importances, self.n_features)?;
         self.trees.iter().try_for_each(|t| t.validate(RF, self.n_features, self.classes.len()))
     }
 }

@@ -163,7 +163,7 @@ fn fit_tree(
     n_classes: usize,
     growth: Growth,
     seed: u32,
-) -> Tree {
+) -> (Tree, Vec<f64>) {
     let samples = (0..x32.nrows()).filter(|&i| weights.get(i).is_some_and(|w| *w > 0.0)).collect();
     builder::grow(x32, codes, weights, samples, n_classes, growth, builder::splitter_seed(seed))
 }
@@ -185,6 +185,32 @@ fn check_f32_range(estimator: &'static str, x: ArrayView2<f64>) -> Result<(), Es
 }
 
 const DT: &str = "DecisionTreeClassifier";
+
+/// Stored feature importances are absent (older files) or one per feature, each in `[0, 1]`,
+/// summing to 1 or all 0.
+fn check_importances(
+    estimator: &'static str,
+    importances: &[f64],
+    n_features: usize,
+) -> Result<(), EstimatorError> {
+    if importances.is_empty() {
+        return Ok(());
+    }
+    if importances.len() != n_features {
+        return Err(crate::check::invalid(
+            estimator,
+            format!("{} feature importances for {n_features} features", importances.len()),
+        ));
+    }
+    let sum: f64 = importances.iter().sum();
+    if importances.iter().any(|v| !(0.0..=1.0).contains(v)) || !(sum == 0.0 || (sum - 1.0).abs() < 1e-9) {
+        return Err(crate::check::invalid(
+            estimator,
+            "feature importances must be in [0, 1] and sum to 1 (or all be 0)",
+        ));
+    }
+    Ok(())
+}
 
 /// Hyperparameters of [`DecisionTreeClassifier`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -227,6 +253,10 @@ pub struct DecisionTreeClassifier {
     pub n_features: usize,
     /// The tree.
     pub tree: Tree,
+    /// Mean decrease in impurity of each input column, summing to 1 (all 0 when the tree has no
+    /// split): scikit-learn's `feature_importances_`. Empty in files written before format 1.2.
+    #[serde(default)]
+    pub feature_importances: Vec<f64>,
 }
 
 impl DecisionTreeClassifier {
@@ -250,8 +280,9 @@ impl ClassifierParams for DecisionTreeClassifierParams {
         let codes = check::encode(&classes, y);
         let weights = vec![1.0; x.nrows()];
         let x32 = to_f32(DT, x)?;
-        let tree = fit_tree(x32.view(), &codes, &weights, classes.len(), growth, self.random_state);
-        Ok(DecisionTreeClassifier { classes, n_features: x.ncols(), tree })
+        let (tree, feature_importances) =
+            fit_tree(x32.view(), &codes, &weights, classes.len(), growth, self.random_state);
+        Ok(DecisionTreeClassifier { classes, n_features: x.ncols(), tree, feature_importances })
     }
 }
 
@@ -267,6 +298,7 @@ impl Classifier for DecisionTreeClassifier {
     }
     fn validate(&self) -> Result<(), EstimatorError> {
         check::fitted_classes(DT, &self.classes, self.n_features)?;
+        check_importances(DT, &self.feature_importances, self.n_features)?;
         self.tree.validate(DT, self.n_features, self.classes.len())
     }
 }

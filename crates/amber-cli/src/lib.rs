@@ -1,0 +1,104 @@
+//! The `amber` command: train a model on a CSV file, predict on new rows, look inside a model file,
+//! verify it, and manage a model registry, from the shell. This crate owns all of amber's printing;
+//! the library crates print nothing. `report` writes the HTML training report (SVG figures drawn
+//! with plotters) that `amber train --report` and `cargo xtask train-iris --report` produce.
+//!
+//! ```
+//! use clap::Parser;
+//!
+//! let cli = amber_cli::Cli::try_parse_from(["amber", "inspect", "model.amber"])?;
+//! assert!(matches!(cli.command, amber_cli::Command::Inspect(_)));
+//! # Ok::<(), clap::Error>(())
+//! ```
+
+#![deny(missing_docs)]
+
+mod error;
+mod inspect;
+mod keygen;
+mod models;
+mod output;
+mod predict;
+pub mod report;
+mod train;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use error::{CliError, Status};
+
+const EXIT_STATUS: &str = "\
+Exit status:
+  0  success
+  1  usage or input error (bad flag, bad CSV, a column the model needs is missing)
+  2  the model file is invalid, damaged, or not signed by a trusted key
+  3  a file could not be read or written";
+
+/// `amber`: the command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "amber",
+    version,
+    about = "Train, inspect, verify and serve classical ML models saved as verified .amber files",
+    after_help = EXIT_STATUS
+)]
+pub struct Cli {
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Train a pipeline on a CSV file: cross-validate, pick the best, test, save, register.
+    Train(train::Args),
+    /// Predict labels (or probabilities) for the rows of a CSV file.
+    Predict(predict::Args),
+    /// Show a model file's metadata without decoding the model.
+    Inspect(inspect::InspectArgs),
+    /// Fully load a model file, check it against its header and re-run its stored sample.
+    Verify(inspect::VerifyArgs),
+    /// List, show, promote, alias and remove the versions in a model registry.
+    Models(models::Args),
+    /// Make an Ed25519 key pair for signing model files.
+    Keygen(keygen::Args),
+}
+
+/// Runs the command line `args` (the first item is the program name) and returns its exit
+/// status; errors are printed on stderr in one to three lines.
+pub fn main_with_args<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(Status::Input as u8) } else { ExitCode::SUCCESS };
+        }
+    };
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            for line in e.lines() {
+                eprintln!("{line}");
+            }
+            ExitCode::from(e.status as u8)
+        }
+    }
+}
+
+/// Runs one subcommand.
+pub fn run(command: Command) -> Result<(), CliError> {
+    match command {
+        Command::Train(args) => train::run(&args),
+        Command::Predict(args) => predict::run(&args),
+        Command::Inspect(args) => inspect::inspect(&args),
+        Command::Verify(args) => inspect::verify(&args),
+        Command::Models(args) => models::run(&args),
+        Command::Keygen(args) => keygen::run(&args),
+    }
+}
