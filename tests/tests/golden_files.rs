@@ -71,3 +71,23 @@ fn check_signed(dir: &std::path::Path) {
     }
     assert_eq!(signed, 2);
 }
+
+/// Format 1.2 added the feature importances of trees and forests (a payload field with a serde
+/// default): 1.2 files carry them, older files load with none.
+#[test]
+fn feature_importances_arrived_in_format_1_2() {
+    use amber_estimators::{DecisionTreeClassifier, RandomForestClassifier};
+    use amber_persistence::load;
+    for (version, expect) in [("1.0", false), ("1.1", false), ("1.2", true)] {
+        let dir = repo_root().join(format!("tests/fixtures/format-v{version}"));
+        let tree: DecisionTreeClassifier = load(dir.join("decision_tree_classifier.amber")).unwrap();
+        let forest: RandomForestClassifier = load(dir.join("random_forest_classifier.amber")).unwrap();
+        for (what, importances) in [("tree", &tree.feature_importances), ("forest", &forest.feature_importances)] {
+            assert_eq!(!importances.is_empty(), expect, "format {version} {what}: {importances:?}");
+            if expect {
+                assert_eq!(importances.len(), 4);
+                assert!((importances.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+            }
+        }
+    }
+}

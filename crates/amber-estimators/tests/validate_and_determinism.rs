@@ -74,9 +74,23 @@ fn corrupted_trees_are_rejected() {
     let mut m = good.clone();
     m.classes = vec![2, 1, 0];
     assert_invalid("unsorted classes", m.validate());
-    let mut m = good;
+    let mut m = good.clone();
     m.tree.value = Array2::zeros((m.tree.n_leaves(), 2));
     assert_invalid("wrong class count", m.validate());
+    // Feature importances: absent (files before format 1.2) is fine; otherwise one per feature,
+    // in [0, 1], summing to 1.
+    let mut m = good.clone();
+    m.feature_importances.clear();
+    m.validate().unwrap();
+    for bad in [vec![1.0], vec![0.5, 0.5, 0.5, -0.5], vec![0.1; 4], vec![f64::NAN, 0.0, 0.0, 1.0]] {
+        let mut m = good.clone();
+        m.feature_importances = bad.clone();
+        assert_invalid(&format!("importances {bad:?}"), m.validate());
+    }
+    let mut forest = RandomForestClassifier::params().n_estimators(3).fit(x.view(), &y).unwrap();
+    forest.validate().unwrap();
+    forest.feature_importances.push(0.0);
+    assert_invalid("forest importances", forest.validate());
 }
 
 #[test]
