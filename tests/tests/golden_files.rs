@@ -82,7 +82,9 @@ fn feature_importances_arrived_in_format_1_2() {
         let dir = repo_root().join(format!("tests/fixtures/format-v{version}"));
         let tree: DecisionTreeClassifier = load(dir.join("decision_tree_classifier.amber")).unwrap();
         let forest: RandomForestClassifier = load(dir.join("random_forest_classifier.amber")).unwrap();
-        for (what, importances) in [("tree", &tree.feature_importances), ("forest", &forest.feature_importances)] {
+        for (what, importances) in
+            [("tree", &tree.feature_importances), ("forest", &forest.feature_importances)]
+        {
             assert_eq!(!importances.is_empty(), expect, "format {version} {what}: {importances:?}");
             if expect {
                 assert_eq!(importances.len(), 4);
