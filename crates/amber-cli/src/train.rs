@@ -243,27 +243,31 @@ fn candidates(args: &Args) -> Result<Vec<Candidate>, CliError> {
     Ok(out)
 }
 
-/// Held-out metrics of the fitted model; those undefined on these rows (ROC-AUC when a class is
-/// absent) are left out.
-fn test_metrics(
-    model: &FittedPipeline,
-    test: &Table,
-    target: &str,
-) -> Result<(BTreeMap<String, f64>, Vec<usize>, Vec<usize>, ndarray::Array2<f64>), CliError> {
+/// The fitted model on the held-out rows.
+struct Held {
+    /// Metrics defined on these rows (ROC-AUC is left out when a class is absent).
+    metrics: BTreeMap<String, f64>,
+    y: Vec<usize>,
+    predicted: Vec<usize>,
+    proba: ndarray::Array2<f64>,
+}
+
+fn held_out(model: &FittedPipeline, test: &Table, target: &str) -> Result<Held, CliError> {
     let labels = model.labels.as_ref().ok_or_else(|| CliError::input("the pipeline has no labels"))?;
     let y = test.encode_target(target, labels)?;
     let predicted = model.predict_indices(test)?;
     let proba = model.predict_proba(test)?;
-    let mut m = BTreeMap::new();
+    let mut metrics = BTreeMap::new();
     if !y.is_empty() {
-        m.insert("test_accuracy".to_string(), metrics::accuracy(&y, &predicted)?);
-        m.insert("test_f1_macro".to_string(), metrics::f1(&y, &predicted, labels.len(), Average::Macro)?);
+        metrics.insert("test_accuracy".to_string(), metrics::accuracy(&y, &predicted)?);
+        metrics
+            .insert("test_f1_macro".to_string(), metrics::f1(&y, &predicted, labels.len(), Average::Macro)?);
         if let Ok(auc) = metrics::roc_auc(&y, proba.view()) {
-            m.insert("test_roc_auc".to_string(), auc);
+            metrics.insert("test_roc_auc".to_string(), auc);
         }
-        m.insert("test_log_loss".to_string(), metrics::log_loss(&y, proba.view())?);
+        metrics.insert("test_log_loss".to_string(), metrics::log_loss(&y, proba.view())?);
     }
-    Ok((m, y, predicted, proba))
+    Ok(Held { metrics, y, predicted, proba })
 }
 
 pub fn run(args: &Args) -> Result<(), CliError> {
@@ -330,7 +334,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         .find(|c| c.name == winner.name)
         .ok_or_else(|| CliError::input("winner not found"))?;
     let best = &board.best;
-    let (test_metrics, y_test, predicted, proba) = test_metrics(best, &test, &args.target)?;
+    let held = held_out(best, &test, &args.target)?;
 
     let key = scoring.name();
     let evaluation = format!(
@@ -353,7 +357,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     if args.compress > 0 {
         options = options.compress(args.compress);
     }
-    for (k, v) in &test_metrics {
+    for (k, v) in &held.metrics {
         options = options.metric(k, *v);
     }
     let sample_from = if test.n_rows() > 0 { &test } else { &train };
@@ -398,9 +402,9 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             scoring: key.to_string(),
             labels: labels.clone(),
             candidates: board_rows,
-            y_true: y_test.clone(),
-            y_pred: predicted.clone(),
-            proba: proba.clone(),
+            y_true: held.y.clone(),
+            y_pred: held.predicted.clone(),
+            proba: held.proba.clone(),
             importances: report::importances(best),
             metrics: version.header.metrics.clone(),
         };
@@ -425,7 +429,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             "scoring": key,
             "leaderboard": leaderboard,
             "best": winner.name,
-            "test_metrics": test_metrics,
+            "test_metrics": held.metrics,
             "model": name,
             "version": version.version,
             "path": version.path,
@@ -440,13 +444,14 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     }
     print_table(&rows);
     println!("best: {} (ties go to the lower std, then to the earlier candidate)", winner.name);
-    let shown: Vec<String> = test_metrics
+    let shown: Vec<String> = held
+        .metrics
         .iter()
         .map(|(k, v)| format!("{} {}", k.trim_start_matches("test_"), metric(*v)))
         .collect();
     println!("\ntest ({} rows): {}", test.n_rows(), shown.join(", "));
-    if !y_test.is_empty() {
-        let cm = metrics::confusion_matrix(&y_test, &predicted, labels.len())?;
+    if !held.y.is_empty() {
+        let cm = metrics::confusion_matrix(&held.y, &held.predicted, labels.len())?;
         let mut rows = vec![std::iter::once("true \\ predicted".to_string())
             .chain(labels.iter().cloned())
             .collect::<Vec<_>>()];

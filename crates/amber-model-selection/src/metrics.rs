@@ -334,13 +334,12 @@ pub struct PrecisionRecallCurve {
     pub thresholds: Vec<f64>,
 }
 
+/// False and true positive counts and the threshold at each distinct score.
+type Counts = (Vec<f64>, Vec<f64>, Vec<f64>);
+
 /// True and false positive counts at each distinct score, highest score first (scikit-learn's
 /// `_binary_clf_curve`): `(fps, tps, thresholds)`.
-fn binary_clf_curve(
-    y_true: &[usize],
-    positive: usize,
-    scores: &[f64],
-) -> Result<(Vec<f64>, Vec<f64>, Vec<f64>), MetricError> {
+fn binary_clf_curve(y_true: &[usize], positive: usize, scores: &[f64]) -> Result<Counts, MetricError> {
     if y_true.len() != scores.len() {
         return Err(MetricError::LengthMismatch { y_true: y_true.len(), y_pred: scores.len() });
     }
