@@ -10,7 +10,12 @@ mod golden;
 mod train_iris;
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "amber's project tasks")]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    about = "amber's project tasks",
+    after_help = "Examples:\n  cargo xtask train-iris --report report/\n  cargo xtask bench persistence\n  cargo xtask golden"
+)]
 struct Cli {
     #[command(subcommand)]
     task: Task,

@@ -12,6 +12,7 @@ use std::error::Error;
 use std::path::PathBuf;
 use std::time::Instant;
 
+use amber_cli::report::{self, CandidateScore, Report};
 use amber_data::datasets;
 use amber_estimators::*;
 use amber_model_selection::metrics::{self, ClassificationReport};
@@ -35,6 +36,10 @@ pub struct Args {
     /// The model registry directory (created if needed).
     #[arg(long, default_value = "models")]
     out_dir: PathBuf,
+    /// Also write an HTML report with figures (confusion matrix, CV scores, ROC and
+    /// precision-recall curves, metrics) into this directory.
+    #[arg(long, value_name = "DIR")]
+    report: Option<PathBuf>,
 }
 
 fn scaled(classifier: impl Into<amber_pipeline::ClassifierSpec>) -> Pipeline {
@@ -159,6 +164,29 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         Promotion::Incomparable { current, reason } => {
             println!("champion stays v{current}: not comparable with this model: {reason}")
         }
+    }
+
+    if let Some(dir) = &args.report {
+        let report = Report {
+            title: format!("cargo xtask train-iris: iris v{}", version.version),
+            subtitle: format!(
+                "iris, target \"species\"; StratifiedKFold(5) accuracy on the train split (test_size={}, seed={})",
+                args.test_size, args.seed
+            ),
+            scoring: "accuracy".into(),
+            labels: labels.labels().to_vec(),
+            candidates: board
+                .entries
+                .iter()
+                .map(|e| CandidateScore { name: e.name.clone(), mean: e.cv.mean, std: e.cv.std, scores: e.cv.scores.clone() })
+                .collect(),
+            y_true: y_test.clone(),
+            y_pred: predicted.clone(),
+            proba: best.predict_proba(&test)?,
+            importances: report::importances(best),
+            metrics: version.header.metrics.clone(),
+        };
+        println!("report: {}", report.write(dir)?.display());
     }
 
     // Load it back and check.

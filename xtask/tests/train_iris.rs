@@ -61,14 +61,25 @@ fn train_iris_trains_saves_registers_and_verifies() {
 fn a_tiny_test_split_still_saves_and_says_which_classes_it_lacks() {
     let tmp = tempfile::tempdir().unwrap();
     // 1 % of 150 rows is 2 test rows: at least one class is absent from them.
-    let out = run_with(tmp.path(), &["--test-size", "0.01"]);
+    let report = tmp.path().join("report");
+    let out = run_with(tmp.path(), &["--test-size", "0.01", "--report", report.to_str().unwrap()]);
     assert!(out.contains("148 train / 2 test"), "{out}");
+    // The report still draws every figure, the curves of absent classes left out.
+    let html = std::fs::read_to_string(report.join("report.html")).unwrap();
+    assert_eq!(html.matches("<svg").count(), 4, "confusion, CV scores, ROC, precision-recall");
+    assert!(html.contains("test_accuracy"));
     assert!(out.contains("support 0"), "{out}");
     assert!(out.contains("verified"), "{out}");
 }
 
 #[test]
 fn help_and_bad_flags() {
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask")).arg("--help").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Usage: cargo xtask"), "{text}");
+    for task in ["train-iris", "bench", "golden", "tutorial"] {
+        assert!(text.contains(task), "--help lists {task}:\n{text}");
+    }
     let out = Command::new(env!("CARGO_BIN_EXE_xtask")).args(["train-iris", "--help"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success() && text.contains("--out-dir") && text.contains("--seed"), "{text}");

@@ -65,6 +65,12 @@ impl fmt::Display for CliError {
     }
 }
 
+impl Error for CliError {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        self.error.source()
+    }
+}
+
 fn with<E: Error + Send + Sync + 'static>(status: Status, e: E) -> CliError {
     CliError { status, error: Box::new(e) }
 }
