@@ -1,4 +1,4 @@
-"""The tutorials' figures (../shared/TUTORIALS.md), computed with scikit-learn and joblib, for the
+"""The tutorials' figures (docs/TUTORIALS.md), computed with scikit-learn and joblib, for the
 tests of amber's runnable tutorials (tests/examples/*.rs, tests/tests/tutorials.rs).
 
 Run by hand (never by CI):  venv/bin/python tools/sklearn_tutorials.py

@@ -1,4 +1,4 @@
-//! The tutorials' save/load workflows (../shared/TUTORIALS.md A, B, C, D): saved with amber, loaded
+//! The tutorials' save/load workflows (docs/TUTORIALS.md A, B, C, D): saved with amber, loaded
 //! in a fresh process, predictions compared element by element.
 //!
 //! The fresh process is this test binary run again (`child` does nothing unless

@@ -1,4 +1,4 @@
-//! The tutorials' pipeline workflows (../shared/TUTORIALS.md A.5–A.6, C, D), end to end.
+//! The tutorials' pipeline workflows (docs/TUTORIALS.md A.5–A.6, C, D), end to end.
 
 use amber_data::{datasets, Table};
 use amber_estimators::*;

@@ -1,5 +1,5 @@
 //! Every runnable tutorial (tests/examples/*.rs, `cargo run -p amber-tests --example NAME`) run in
-//! its own temporary directory, its figures checked against ../shared/TUTORIALS.md and scikit-learn
+//! its own temporary directory, its figures checked against docs/TUTORIALS.md and scikit-learn
 //! (tests/fixtures/sklearn_tutorials.json, written by tools/sklearn_tutorials.py).
 
 use serde_json::Value;

@@ -8,13 +8,14 @@ mod alloc;
 mod bench;
 mod golden;
 mod train_iris;
+mod tutorial;
 
 #[derive(Parser)]
 #[command(
     name = "cargo xtask",
     bin_name = "cargo xtask",
     about = "amber's project tasks",
-    after_help = "Examples:\n  cargo xtask train-iris --report report/\n  cargo xtask bench persistence\n  cargo xtask golden"
+    after_help = "Examples:\n  cargo xtask train-iris --report report/\n  cargo xtask tutorial churn\n  cargo xtask bench persistence\n  cargo xtask golden"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -27,6 +28,8 @@ enum Task {
     TrainIris(train_iris::Args),
     /// Benchmarks (`persistence`), in a release build, beside scikit-learn when Python is present.
     Bench(bench::Args),
+    /// Run a tutorial from tests/examples/ (omit NAME to list them).
+    Tutorial(tutorial::Args),
     /// Write one model file of every kind into `tests/fixtures/format-v<version>/` (run when the format changes).
     Golden,
 }
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
     let result = match Cli::parse().task {
         Task::TrainIris(args) => train_iris::run(&args),
         Task::Golden => golden::run(),
+        Task::Tutorial(args) => tutorial::run(&args),
         Task::Bench(args) => bench::run(&args),
     };
     match result {

@@ -90,3 +90,22 @@ fn help_and_bad_flags() {
     assert!(!out.status.success(), "a bad test size exits non-zero");
     assert!(String::from_utf8_lossy(&out.stderr).contains("test_size"));
 }
+
+/// `cargo xtask tutorial` lists exactly the tutorials in tests/examples/.
+#[test]
+fn tutorial_lists_the_examples() {
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask")).arg("tutorial").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let listed: Vec<&str> = text.lines().filter_map(|l| l.split_whitespace().nth(3)).collect();
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/examples");
+    let mut files: Vec<String> = std::fs::read_dir(examples)
+        .unwrap()
+        .map(|e| e.unwrap().path().file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let mut sorted = listed.clone();
+    sorted.sort();
+    assert_eq!(sorted, files, "{text}");
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask")).args(["tutorial", "nope"]).output().unwrap();
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("known: save-load"));
+}
