@@ -19,7 +19,7 @@ use crate::alloc;
 /// Arguments of `cargo xtask bench`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// What to measure: `persistence` or `search`.
+    /// What to measure: `persistence`, `search` or `predict` (`amber predict`'s peak memory).
     #[arg(default_value = "persistence")]
     what: String,
     /// Repetitions per timing (the median is shown).
@@ -30,7 +30,7 @@ pub struct Args {
     python: Option<PathBuf>,
 }
 
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
@@ -49,7 +49,8 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     match args.what.as_str() {
         "persistence" => persistence(args),
         "search" => search(args),
-        other => Err(format!("unknown benchmark {other:?} (known: persistence, search)").into()),
+        "predict" => crate::bench_predict::run(),
+        other => Err(format!("unknown benchmark {other:?} (known: persistence, search, predict)").into()),
     }
 }
 

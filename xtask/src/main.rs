@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 mod alloc;
 mod bench;
+mod bench_predict;
 mod golden;
 mod train_iris;
 mod tutorial;
@@ -26,7 +27,7 @@ struct Cli {
 enum Task {
     /// Train five candidates on iris, pick the best by cross-validation, save, register and verify it.
     TrainIris(train_iris::Args),
-    /// Benchmarks (`persistence`), in a release build, beside scikit-learn when Python is present.
+    /// Benchmarks (`persistence`, `search`, `predict`), in a release build, beside scikit-learn when Python is present.
     Bench(bench::Args),
     /// Run a tutorial from tests/examples/ (omit NAME to list them).
     Tutorial(tutorial::Args),
