@@ -37,6 +37,10 @@ pub struct Args {
     output: Option<PathBuf>,
     #[command(flatten)]
     keys: KeyArgs,
+    /// Write JSON Lines instead of CSV: one object per row, `{"<kept column>": …, "prediction":
+    /// …, "proba": {"<label>": …}}`.
+    #[arg(long)]
+    json: bool,
     /// Do not print warnings (unseen categories) on stderr.
     #[arg(short, long)]
     quiet: bool,
@@ -53,6 +57,80 @@ fn cell(column: &Column, row: usize) -> String {
     match column {
         Column::Numeric(v) => v.get(row).filter(|v| !v.is_nan()).map(f64::to_string).unwrap_or_default(),
         Column::Categorical(v) => v.get(row).cloned().flatten().unwrap_or_default(),
+    }
+}
+
+fn json_cell(column: &Column, row: usize) -> serde_json::Value {
+    match column {
+        Column::Numeric(v) => {
+            v.get(row).filter(|v| !v.is_nan()).map_or(serde_json::Value::Null, |v| (*v).into())
+        }
+        Column::Categorical(v) => v.get(row).cloned().flatten().map_or(serde_json::Value::Null, Into::into),
+    }
+}
+
+/// Where predictions go: CSV with a heading, or JSON Lines.
+enum Sink {
+    Csv(csv::Writer<BufWriter<Box<dyn Write>>>),
+    Json(BufWriter<Box<dyn Write>>),
+}
+
+impl Sink {
+    fn new(
+        writer: Box<dyn Write>,
+        json: bool,
+        keep: &[String],
+        proba_labels: &[String],
+    ) -> Result<Sink, CliError> {
+        if json {
+            return Ok(Sink::Json(BufWriter::new(writer)));
+        }
+        let mut out = csv::Writer::from_writer(BufWriter::new(writer));
+        let heading = keep
+            .iter()
+            .cloned()
+            .chain(["prediction".to_string()])
+            .chain(proba_labels.iter().map(|l| format!("proba_{l}")));
+        out.write_record(heading)?;
+        Ok(Sink::Csv(out))
+    }
+
+    /// One row: the kept columns' cells, the label, and the probabilities if asked for.
+    fn row(
+        &mut self,
+        kept: &[(&str, &Column)],
+        row: usize,
+        label: &str,
+        proba: Option<(&[String], Vec<f64>)>,
+    ) -> Result<(), CliError> {
+        match self {
+            Sink::Csv(out) => {
+                let mut record: Vec<String> = kept.iter().map(|(_, c)| cell(c, row)).collect();
+                record.push(label.to_string());
+                record.extend(proba.into_iter().flat_map(|(_, p)| p).map(|v| v.to_string()));
+                Ok(out.write_record(&record)?)
+            }
+            Sink::Json(out) => {
+                let mut object: serde_json::Map<String, serde_json::Value> =
+                    kept.iter().map(|(name, c)| (name.to_string(), json_cell(c, row))).collect();
+                object.insert("prediction".into(), label.into());
+                if let Some((labels, p)) = proba {
+                    let by_label: serde_json::Map<String, serde_json::Value> =
+                        labels.iter().cloned().zip(p.into_iter().map(Into::into)).collect();
+                    object.insert("proba".into(), by_label.into());
+                }
+                serde_json::to_writer(&mut *out, &object)?;
+                out.write_all(b"\n").map_err(io_context("write predictions".into()))
+            }
+        }
+    }
+
+    fn finish(self) -> Result<(), CliError> {
+        let flushed = match self {
+            Sink::Csv(mut out) => out.flush(),
+            Sink::Json(mut out) => out.flush(),
+        };
+        flushed.map_err(io_context("write predictions".into()))
     }
 }
 
@@ -91,12 +169,8 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         }
         None => Box::new(std::io::stdout().lock()),
     };
-    let mut out = csv::Writer::from_writer(BufWriter::new(sink));
     let proba_labels = if args.proba { model.proba_labels()? } else { Vec::new() };
-    let mut heading: Vec<String> = args.keep.clone();
-    heading.push("prediction".into());
-    heading.extend(proba_labels.iter().map(|l| format!("proba_{l}")));
-    out.write_record(&heading)?;
+    let mut out = Sink::new(sink, args.json, &args.keep, &proba_labels)?;
 
     let mut unseen: Vec<Unseen> = Vec::new();
     let mut offset = 0usize;
@@ -124,18 +198,15 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         } else {
             None
         };
-        let kept: Vec<&Column> = args.keep.iter().map(|k| chunk.column(k)).collect::<Result<_, _>>()?;
+        let kept: Vec<(&str, &Column)> =
+            args.keep.iter().map(|k| Ok((k.as_str(), chunk.column(k)?))).collect::<Result<_, DataError>>()?;
         for (row, label) in labels.iter().enumerate() {
-            let mut record: Vec<String> = kept.iter().map(|c| cell(c, row)).collect();
-            record.push(label.clone());
-            if let Some(p) = &proba {
-                record.extend(p.row(row).iter().map(|v| v.to_string()));
-            }
-            out.write_record(&record)?;
+            let p = proba.as_ref().map(|p| (proba_labels.as_slice(), p.row(row).to_vec()));
+            out.row(&kept, row, label, p)?;
         }
         offset += chunk.n_rows();
     }
-    out.flush().map_err(io_context("write predictions".into()))?;
+    out.finish()?;
     if !args.quiet {
         for u in &unseen {
             let rows: Vec<String> = u.first_rows.iter().map(usize::to_string).collect();

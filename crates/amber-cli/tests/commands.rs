@@ -105,6 +105,17 @@ fn predict_writes_ids_and_names_input_errors() {
         .unwrap();
     assert_eq!(stdout(&piped), out);
 
+    // JSON Lines: one object per row, the same labels, probabilities keyed by label.
+    let json =
+        ok(dir, &["predict", &path, input.to_str().unwrap(), "--keep", "id", "--proba", "--json", "-q"]);
+    let objects: Vec<serde_json::Value> = json.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(objects.len(), 2);
+    assert_eq!(objects[0]["id"], "A7");
+    assert_eq!(objects[0]["prediction"], "Gentoo");
+    let p = objects[0]["proba"].as_object().unwrap();
+    assert_eq!(p.keys().collect::<Vec<_>>(), ["Adelie", "Chinstrap", "Gentoo"]);
+    assert!((p.values().map(|v| v.as_f64().unwrap()).sum::<f64>() - 1.0).abs() < 1e-12);
+
     // A column the model needs is missing: one line naming it.
     let input = write(dir, "short.csv", "island,bill_length_mm\nBiscoe,45.2\n");
     let err = fails(dir, &["predict", &path, input.to_str().unwrap()], 1);

@@ -1,15 +1,14 @@
-//! The README's shell session for the `amber` command runs as written (in a temporary directory
-//! holding a copy of `datasets/`), each command exiting 0.
+//! The README's shell sessions with the `amber` command (its own section and the tutorials') run
+//! as written, in a temporary directory holding a copy of `datasets/`, each command exiting 0.
 
 mod common;
 
 use common::*;
 
-/// The `amber …` lines of the first `sh` block after the heading "## The `amber` command",
-/// without their comments.
-fn session() -> Vec<String> {
+/// The `amber …` lines of the first `sh` block after `heading`, without their comments.
+fn session(heading: &str) -> Vec<String> {
     let readme = include_str!("../../../README.md");
-    let section = readme.split("## The `amber` command").nth(1).expect("README has the amber section");
+    let section = readme.split(heading).nth(1).expect("README has the section");
     let block = section.split("```sh").nth(1).and_then(|b| b.split("```").next()).expect("an sh block");
     block
         .lines()
@@ -43,19 +42,34 @@ fn glob(dir: &std::path::Path, pattern: &str) -> String {
     format!("{folder}/{}", found.remove(0))
 }
 
-#[test]
-fn readme_session_runs_as_written() {
-    let lines = session();
-    assert!(lines.len() >= 5, "{lines:?}");
+fn run_session(lines: &[String]) -> tempfile::TempDir {
     let tmp = scratch();
     let dir = tmp.path();
     std::fs::create_dir(dir.join("datasets")).unwrap();
-    std::fs::copy(dataset("penguins"), dir.join("datasets/penguins.csv")).unwrap();
-    for line in &lines {
+    for name in ["iris", "breast_cancer", "penguins", "telco_churn"] {
+        std::fs::copy(dataset(name), dir.join(format!("datasets/{name}.csv"))).unwrap();
+    }
+    for line in lines {
         let args: Vec<String> = line.split_whitespace().skip(1).map(|a| glob(dir, a)).collect();
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         ok(dir, &args);
     }
-    assert!(dir.join("report/report.html").is_file());
-    assert!(dir.join("predictions.csv").is_file());
+    tmp
+}
+
+#[test]
+fn readme_session_runs_as_written() {
+    let lines = session("## The `amber` command");
+    assert!(lines.len() >= 5, "{lines:?}");
+    let tmp = run_session(&lines);
+    assert!(tmp.path().join("report/report.html").is_file());
+    assert!(tmp.path().join("predictions.csv").is_file());
+}
+
+#[test]
+fn readme_tutorial_session_runs_as_written() {
+    let lines = session("## Tutorials");
+    assert!(lines.len() >= 7, "{lines:?}");
+    let tmp = run_session(&lines);
+    assert!(tmp.path().join("churn.csv").is_file());
 }
