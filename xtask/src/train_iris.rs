@@ -12,14 +12,14 @@ use std::error::Error;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use amber_cli::report::{self, CandidateScore, Report};
+use amber_cli::report::{self, Report};
 use amber_data::datasets;
 use amber_estimators::*;
 use amber_model_selection::metrics::{self, ClassificationReport};
 use amber_model_selection::{
     compare, describe, train_test_split, GridSearch, Progress, Scoring, StratifiedKFold,
 };
-use amber_persistence::{load, Promotion, Registry, SaveOptions};
+use amber_persistence::{load, Registry, SaveOptions};
 use amber_pipeline::{FittedPipeline, Pipeline};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
@@ -154,17 +154,8 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         .sample(sample_rows(&test, &train)?.drop_columns(&["species"])?);
     let version = registry.register("iris", best, &options)?;
     println!("\nsaved {} (+ .json sidecar)", version.path.display());
-    match registry.promote_if_better("iris", "champion", version.version, "cv_accuracy_mean")? {
-        Promotion::Promoted { previous: None } => println!("champion: v{} (first champion)", version.version),
-        Promotion::Promoted { previous: Some(p) } => println!("champion: v{} (was v{p})", version.version),
-        Promotion::Unchanged => println!("champion: v{} (unchanged)", version.version),
-        Promotion::Refused { current, current_metric, candidate_metric } => println!(
-            "champion stays v{current}: its cv_accuracy_mean {current_metric:.4} beats this model's {candidate_metric:.4}"
-        ),
-        Promotion::Incomparable { current, reason } => {
-            println!("champion stays v{current}: not comparable with this model: {reason}")
-        }
-    }
+    let promotion = registry.promote_if_better("iris", "champion", version.version, "cv_accuracy_mean")?;
+    println!("{}", amber_cli::promotion_line(&promotion, version.version, "cv_accuracy_mean"));
 
     if let Some(dir) = &args.report {
         let report = Report {
@@ -175,11 +166,7 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
             ),
             scoring: "accuracy".into(),
             labels: labels.labels().to_vec(),
-            candidates: board
-                .entries
-                .iter()
-                .map(|e| CandidateScore { name: e.name.clone(), mean: e.cv.mean, std: e.cv.std, scores: e.cv.scores.clone() })
-                .collect(),
+            candidates: board.entries.iter().map(Into::into).collect(),
             y_true: y_test.clone(),
             y_pred: predicted.clone(),
             proba: best.predict_proba(&test)?,

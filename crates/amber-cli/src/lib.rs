@@ -27,6 +27,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub use error::{CliError, Status};
+pub use output::promotion_line;
 
 const EXIT_STATUS: &str = "\
 Exit status:

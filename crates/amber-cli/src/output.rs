@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use amber_persistence::{LoadOptions, PublicKey};
+use amber_persistence::{LoadOptions, Promotion, PublicKey};
 
 use crate::error::CliError;
 
@@ -47,4 +47,28 @@ pub fn print_json(value: &serde_json::Value) -> Result<(), CliError> {
 /// A metric value as shown in tables.
 pub fn metric(value: f64) -> String {
     format!("{value:.4}")
+}
+
+/// What promoting `version` to `champion` did, in one line.
+///
+/// ```
+/// use amber_persistence::Promotion;
+///
+/// let line = amber_cli::promotion_line(&Promotion::Promoted { previous: Some(1) }, 2, "cv_accuracy_mean");
+/// assert_eq!(line, "champion: v2 (was v1)");
+/// ```
+pub fn promotion_line(promotion: &Promotion, version: u32, metric_name: &str) -> String {
+    match promotion {
+        Promotion::Promoted { previous: None } => format!("champion: v{version} (first champion)"),
+        Promotion::Promoted { previous: Some(p) } => format!("champion: v{version} (was v{p})"),
+        Promotion::Unchanged => format!("champion: v{version} (unchanged)"),
+        Promotion::Refused { current, current_metric, candidate_metric } => format!(
+            "champion stays v{current}: its {metric_name} {} beats this model's {}",
+            metric(*current_metric),
+            metric(*candidate_metric)
+        ),
+        Promotion::Incomparable { current, reason } => {
+            format!("champion stays v{current}: not comparable with this model: {reason}")
+        }
+    }
 }

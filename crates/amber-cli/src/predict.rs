@@ -71,7 +71,7 @@ fn json_cell(column: &Column, row: usize) -> serde_json::Value {
 
 /// Where predictions go: CSV with a heading, or JSON Lines.
 enum Sink {
-    Csv(csv::Writer<BufWriter<Box<dyn Write>>>),
+    Csv(Box<csv::Writer<BufWriter<Box<dyn Write>>>>),
     Json(BufWriter<Box<dyn Write>>),
 }
 
@@ -92,7 +92,7 @@ impl Sink {
             .chain(["prediction".to_string()])
             .chain(proba_labels.iter().map(|l| format!("proba_{l}")));
         out.write_record(heading)?;
-        Ok(Sink::Csv(out))
+        Ok(Sink::Csv(Box::new(out)))
     }
 
     /// One row: the kept columns' cells, the label, and the probabilities if asked for.

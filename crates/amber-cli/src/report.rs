@@ -49,6 +49,12 @@ pub struct CandidateScore {
     pub scores: Vec<f64>,
 }
 
+impl From<&amber_model_selection::Entry> for CandidateScore {
+    fn from(e: &amber_model_selection::Entry) -> Self {
+        CandidateScore { name: e.name.clone(), mean: e.cv.mean, std: e.cv.std, scores: e.cv.scores.clone() }
+    }
+}
+
 /// What the report shows.
 #[derive(Debug, Clone)]
 pub struct Report {

@@ -8,16 +8,16 @@ use amber_data::{ColumnKind, Table};
 use amber_estimators::{DecisionTreeClassifier, LogisticRegression, RandomForestClassifier, SVC};
 use amber_model_selection::metrics::{self, Average};
 use amber_model_selection::{
-    compare, describe, train_test_split, GridSearch, Progress, Scoring, StratifiedKFold,
+    compare, describe, train_test_split, GridSearch, Leaderboard, Progress, Scoring, StratifiedKFold,
 };
-use amber_persistence::{Promotion, Registry, SaveOptions, SecretKey};
+use amber_persistence::{Registry, SaveOptions, SecretKey};
 use amber_pipeline::{ClassifierSpec, ColumnTransformer, FittedPipeline, Pipeline};
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{json, Value};
 
 use crate::error::CliError;
-use crate::output::{metric, print_json, print_table};
+use crate::output::{metric, print_json, print_table, promotion_line};
 use crate::report::{self, Report};
 
 /// The model families `--model` chooses from.
@@ -270,7 +270,7 @@ fn held_out(model: &FittedPipeline, test: &Table, target: &str) -> Result<Held, 
     Ok(Held { metrics, y, predicted, proba })
 }
 
-pub fn run(args: &Args) -> Result<(), CliError> {
+fn check_args(args: &Args) -> Result<(), CliError> {
     if !(args.test_size > 0.0 && args.test_size < 1.0) {
         return Err(CliError::input(format!(
             "--test-size {}: must be between 0 and 1 (exclusive)",
@@ -286,10 +286,18 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     if args.cv < 2 {
         return Err(CliError::input(format!("--cv {}: cross-validation needs at least 2 folds", args.cv)));
     }
-    let name = args.name.clone().unwrap_or_else(|| default_name(&args.data));
-    let signing_key = args.sign.as_ref().map(SecretKey::read).transpose()?;
-    let candidates = candidates(args)?;
+    Ok(())
+}
 
+/// The data, split.
+struct Data {
+    file: String,
+    table: Table,
+    train: Table,
+    test: Table,
+}
+
+fn read_data(args: &Args) -> Result<Data, CliError> {
     let table = Table::from_csv_path(&args.data)?;
     table.column(&args.target)?;
     let table = if args.drop.is_empty() { table } else { table.drop_columns(&args.drop)? };
@@ -297,22 +305,24 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let train = table.take_rows(&split.train)?;
     let test = table.take_rows(&split.test)?;
     let file = args.data.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-    let n_categorical =
-        table.columns().filter(|(n, c)| *n != args.target && c.kind() == ColumnKind::Categorical).count();
     if !args.json {
+        let n_categorical =
+            table.columns().filter(|(n, c)| *n != args.target && c.kind() == ColumnKind::Categorical).count();
+        let n_features = table.n_cols().saturating_sub(1);
         println!(
-            "{file}: {} rows, {} feature columns ({} numeric, {n_categorical} categorical) → {} train / {} test rows (seed {})",
+            "{file}: {} rows, {n_features} feature columns ({} numeric, {n_categorical} categorical) → {} train / {} test rows (seed {})",
             table.n_rows(),
-            table.n_cols() - 1,
-            table.n_cols() - 1 - n_categorical,
+            n_features.saturating_sub(n_categorical),
             train.n_rows(),
             test.n_rows(),
             args.seed
         );
     }
+    Ok(Data { file, table, train, test })
+}
 
-    let scoring: Scoring = args.scoring.into();
-    let cv = StratifiedKFold::new(args.cv);
+/// Cross-validates every candidate in one parallel pass, with a progress bar on a terminal.
+fn cross_validate_all(args: &Args, candidates: &[Candidate], train: &Table) -> Result<Leaderboard, CliError> {
     let bar = if args.quiet || args.json || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
     } else {
@@ -326,8 +336,19 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let tick = |_: Progress| bar.inc(1);
     let named: Vec<(String, Pipeline)> =
         candidates.iter().map(|c| (c.name.clone(), c.pipeline.clone())).collect();
-    let board = compare(&named, &train, &args.target, &cv, scoring, Some(&tick))?;
+    let cv = StratifiedKFold::new(args.cv);
+    let board = compare(&named, train, &args.target, &cv, args.scoring.into(), Some(&tick))?;
     bar.finish_and_clear();
+    Ok(board)
+}
+
+pub fn run(args: &Args) -> Result<(), CliError> {
+    check_args(args)?;
+    let name = args.name.clone().unwrap_or_else(|| default_name(&args.data));
+    let signing_key = args.sign.as_ref().map(SecretKey::read).transpose()?;
+    let candidates = candidates(args)?;
+    let Data { file, table, train, test } = read_data(args)?;
+    let board = cross_validate_all(args, &candidates, &train)?;
     let winner = board.entries.first().ok_or_else(|| CliError::input("no candidates"))?;
     let chosen = candidates
         .iter()
@@ -336,7 +357,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let best = &board.best;
     let held = held_out(best, &test, &args.target)?;
 
-    let key = scoring.name();
+    let key = Scoring::from(args.scoring).name();
     let evaluation = format!(
         "StratifiedKFold({}) {key} on the train split of {file} (test_size={}, seed={})",
         args.cv, args.test_size, args.seed
@@ -368,40 +389,18 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     }
     let registry = Registry::open(&args.registry)?;
     let version = registry.register(&name, best, &options)?;
-    let promotion =
-        registry.promote_if_better(&name, "champion", version.version, &format!("cv_{key}_mean"))?;
-    let champion = match &promotion {
-        Promotion::Promoted { previous: None } => format!("champion: v{} (first champion)", version.version),
-        Promotion::Promoted { previous: Some(p) } => format!("champion: v{} (was v{p})", version.version),
-        Promotion::Unchanged => format!("champion: v{} (unchanged)", version.version),
-        Promotion::Refused { current, current_metric, candidate_metric } => format!(
-            "champion stays v{current}: its cv_{key}_mean {} beats this model's {}",
-            metric(*current_metric),
-            metric(*candidate_metric)
-        ),
-        Promotion::Incomparable { current, reason } => {
-            format!("champion stays v{current}: not comparable: {reason}")
-        }
-    };
+    let metric_name = format!("cv_{key}_mean");
+    let promotion = registry.promote_if_better(&name, "champion", version.version, &metric_name)?;
+    let champion = promotion_line(&promotion, version.version, &metric_name);
 
     let labels: Vec<String> = best.labels.as_ref().map(|l| l.labels().to_vec()).unwrap_or_default();
     if let Some(dir) = &args.report {
-        let board_rows: Vec<report::CandidateScore> = board
-            .entries
-            .iter()
-            .map(|e| report::CandidateScore {
-                name: e.name.clone(),
-                mean: e.cv.mean,
-                std: e.cv.std,
-                scores: e.cv.scores.clone(),
-            })
-            .collect();
         let report = Report {
             title: format!("amber train: {name} v{}", version.version),
             subtitle: format!("{file}, target {:?}; {evaluation}", args.target),
             scoring: key.to_string(),
             labels: labels.clone(),
-            candidates: board_rows,
+            candidates: board.entries.iter().map(Into::into).collect(),
             y_true: held.y.clone(),
             y_pred: held.predicted.clone(),
             proba: held.proba.clone(),
@@ -436,20 +435,33 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             "champion": champion,
         }));
     }
+    print_leaderboard(&board, &format!("{key} ({}-fold CV)", args.cv));
+    print_held_out(&held, &labels)?;
+    println!("\nsaved {} as {name} v{}", version.path.display(), version.version);
+    println!("{champion}");
+    Ok(())
+}
+
+fn print_leaderboard(board: &Leaderboard, heading: &str) {
     println!();
-    let mut rows = vec![vec!["candidate".to_string(), format!("{key} ({}-fold CV)", args.cv)]];
+    let mut rows = vec![vec!["candidate".to_string(), heading.to_string()]];
     for (i, e) in board.entries.iter().enumerate() {
         let mark = if i == 0 { "* " } else { "  " };
         rows.push(vec![format!("{mark}{}", e.name), format!("{} ± {}", metric(e.cv.mean), metric(e.cv.std))]);
     }
     print_table(&rows);
-    println!("best: {} (ties go to the lower std, then to the earlier candidate)", winner.name);
+    if let Some(winner) = board.entries.first() {
+        println!("best: {} (ties go to the lower std, then to the earlier candidate)", winner.name);
+    }
+}
+
+fn print_held_out(held: &Held, labels: &[String]) -> Result<(), CliError> {
     let shown: Vec<String> = held
         .metrics
         .iter()
         .map(|(k, v)| format!("{} {}", k.trim_start_matches("test_"), metric(*v)))
         .collect();
-    println!("\ntest ({} rows): {}", test.n_rows(), shown.join(", "));
+    println!("\ntest ({} rows): {}", held.y.len(), shown.join(", "));
     if !held.y.is_empty() {
         let cm = metrics::confusion_matrix(&held.y, &held.predicted, labels.len())?;
         let mut rows = vec![std::iter::once("true \\ predicted".to_string())
@@ -460,7 +472,5 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         }
         print_table(&rows);
     }
-    println!("\nsaved {} as {name} v{}", version.path.display(), version.version);
-    println!("{champion}");
     Ok(())
 }
