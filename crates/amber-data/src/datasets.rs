@@ -1,6 +1,6 @@
 //! The built-in datasets, embedded in the binary so they load from any working directory.
 //!
-//! Each is a real public dataset; `datasets/README.md` at the repository root gives provenance,
+//! Each is a real public dataset; `datasets/README.md` in this crate gives provenance,
 //! licence and SHA-256 of every file.
 
 use std::path::Path;
@@ -13,13 +13,13 @@ use crate::table::{ColumnKind, Table};
 use crate::target::Target;
 
 /// The text of `datasets/iris.csv`.
-pub const IRIS_CSV: &str = include_str!("../../../datasets/iris.csv");
+pub const IRIS_CSV: &str = include_str!("../datasets/iris.csv");
 /// The text of `datasets/breast_cancer.csv`.
-pub const BREAST_CANCER_CSV: &str = include_str!("../../../datasets/breast_cancer.csv");
+pub const BREAST_CANCER_CSV: &str = include_str!("../datasets/breast_cancer.csv");
 /// The text of `datasets/penguins.csv`.
-pub const PENGUINS_CSV: &str = include_str!("../../../datasets/penguins.csv");
+pub const PENGUINS_CSV: &str = include_str!("../datasets/penguins.csv");
 /// The text of `datasets/telco_churn.csv`.
-pub const TELCO_CHURN_CSV: &str = include_str!("../../../datasets/telco_churn.csv");
+pub const TELCO_CHURN_CSV: &str = include_str!("../datasets/telco_churn.csv");
 
 /// Names of the built-in datasets, for [`load`].
 pub const NAMES: [&str; 4] = ["iris", "breast_cancer", "penguins", "telco_churn"];

@@ -9,7 +9,7 @@ fn hex(bytes: &[u8]) -> String {
 
 #[test]
 fn every_dataset_has_its_published_sha256() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets");
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     let listed: Vec<(&str, &str)> = readme
         .lines()

@@ -31,6 +31,10 @@ mod svm;
 pub mod transform;
 pub mod tree;
 
+/// The linfa version amber trains with, recorded in every model file's header. Pinned beside the
+/// workspace's `linfa` dependency; a test checks the two agree.
+pub const LINFA_VERSION: &str = "0.8.1";
+
 pub use contract::{argmax_rows, Classifier, ClassifierParams, Transformer, TransformerParams};
 pub use error::EstimatorError;
 pub use linear::{LogisticRegression, LogisticRegressionParams};

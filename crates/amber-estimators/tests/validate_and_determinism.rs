@@ -243,3 +243,18 @@ fn trees_compare_in_float32_and_name_values_beyond_it() {
     let tree = DecisionTreeClassifier::params().fit(x.view(), &[0, 1]).unwrap();
     assert_eq!(tree.tree.threshold[0], f64::from(0.1f32) / 2.0 + f64::from(0.2f32) / 2.0);
 }
+
+/// The linfa version written into model headers is the one the workspace pins and links.
+#[test]
+fn linfa_version_constant_matches_the_dependency() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains(&format!("linfa = \"={}\"", amber_estimators::LINFA_VERSION)),
+        "the workspace pins linfa to {}",
+        amber_estimators::LINFA_VERSION
+    );
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap();
+    let locked = lock.split("[[package]]").find(|p| p.contains("name = \"linfa\"\n")).unwrap();
+    assert!(locked.contains(&format!("version = \"{}\"", amber_estimators::LINFA_VERSION)), "{locked}");
+}

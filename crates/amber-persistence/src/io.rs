@@ -134,7 +134,7 @@ fn cbor<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, String> {
 pub fn current_versions() -> Versions {
     Versions {
         amber: env!("CARGO_PKG_VERSION").to_string(),
-        linfa: env!("AMBER_LINFA_VERSION").to_string(),
+        linfa: amber_estimators::LINFA_VERSION.to_string(),
         rustc: env!("AMBER_RUSTC_VERSION").to_string(),
         target: env!("AMBER_TARGET").to_string(),
     }
