@@ -22,7 +22,6 @@ use amber_model_selection::{
 use amber_persistence::{load, Registry, SaveOptions};
 use amber_pipeline::{FittedPipeline, Pipeline};
 use indicatif::{ProgressBar, ProgressStyle};
-use serde_json::json;
 
 /// Arguments of `cargo xtask train-iris`.
 #[derive(clap::Args)]
@@ -73,10 +72,8 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     // Candidates, cross-validated on the same stratified folds (scikit-learn's cv=5).
     let cv = StratifiedKFold::new(5);
     let tree_grid =
-        GridSearch::new(Pipeline::new().classifier("classifier", DecisionTreeClassifier::params())).param(
-            "classifier.max_depth",
-            [1, 2, 3, 4, 5, 6].map(|d| json!(d)).into_iter().chain([json!(null)]).collect(),
-        );
+        GridSearch::new(Pipeline::new().classifier("classifier", DecisionTreeClassifier::params()))
+            .param("classifier.max_depth", [Some(1), Some(2), Some(3), Some(4), Some(5), Some(6), None]);
     let n_fits = (tree_grid.combinations()?.len() + 5) * 5;
     let bar = ProgressBar::new(n_fits as u64).with_style(
         ProgressStyle::with_template("{msg:>24} [{bar:30}] {pos}/{len} fits")

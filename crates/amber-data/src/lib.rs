@@ -20,6 +20,7 @@
 #![deny(missing_docs)]
 
 mod csv;
+#[cfg(feature = "datasets")]
 pub mod datasets;
 mod error;
 mod fingerprint;

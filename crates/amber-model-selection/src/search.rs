@@ -424,9 +424,22 @@ impl GridSearch {
         GridSearch { pipeline, grid: BTreeMap::new(), sample: None }
     }
 
-    /// Adds the values to try for the hyperparameter at `path`.
-    pub fn param(mut self, path: &str, values: Vec<Value>) -> Self {
-        self.grid.insert(path.to_string(), values);
+    /// Adds the values to try for the hyperparameter at `path`: anything that converts to a JSON
+    /// value (`[2, 4, 8]`, `[Some(3), None]` for "no limit", `["sqrt", "log2"]`, `[0.1, 1.0]`), or
+    /// `serde_json::Value`s.
+    ///
+    /// ```
+    /// use amber_estimators::DecisionTreeClassifier;
+    /// use amber_model_selection::GridSearch;
+    /// use amber_pipeline::Pipeline;
+    ///
+    /// let search = GridSearch::new(Pipeline::new().classifier("classifier", DecisionTreeClassifier::params()))
+    ///     .param("classifier.max_depth", [Some(2), Some(4), None])
+    ///     .param("classifier.criterion", ["gini", "entropy"]);
+    /// assert_eq!(search.grid_size(), Some(6));
+    /// ```
+    pub fn param<V: Into<Value>>(mut self, path: &str, values: impl IntoIterator<Item = V>) -> Self {
+        self.grid.insert(path.to_string(), values.into_iter().map(Into::into).collect());
         self
     }
 

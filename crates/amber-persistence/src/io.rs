@@ -10,7 +10,7 @@ use amber_data::Table;
 use crate::error::{io_error, PersistError};
 use crate::format::{self, FORMAT_MAJOR, FORMAT_MINOR};
 use crate::header::{Compression, DatasetInfo, Header, Verification, Versions};
-use crate::load::{check_sample_size, load_with, LoadOptions, ZSTD_WINDOW_LOG};
+use crate::load::{check_sample_size, load_with, LoadOptions};
 use crate::persist::Persist;
 use crate::sign::{self, sha256_hex, SecretKey};
 
@@ -282,14 +282,24 @@ pub fn save<T: Persist>(
 
 /// zstd at `level`, with the window capped at what every reader accepts (levels 20 to 22 would
 /// use up to 2^27 bytes; levels up to 19 stay within 2^23 on their own).
+#[cfg(feature = "zstd")]
 fn compress(plain: &[u8], level: i32, path: &Path) -> Result<Vec<u8>, PersistError> {
     let mut compressor = zstd::bulk::Compressor::new(level).map_err(io_error(path, "compress"))?;
     if level > 19 {
         compressor
-            .set_parameter(zstd::stream::raw::CParameter::WindowLog(ZSTD_WINDOW_LOG))
+            .set_parameter(zstd::stream::raw::CParameter::WindowLog(crate::load::ZSTD_WINDOW_LOG))
             .map_err(io_error(path, "compress"))?;
     }
     compressor.compress(plain).map_err(io_error(path, "compress"))
+}
+
+/// Without the `zstd` feature, compression is a named error.
+#[cfg(not(feature = "zstd"))]
+fn compress(_: &[u8], _: i32, _: &Path) -> Result<Vec<u8>, PersistError> {
+    Err(PersistError::InvalidOption {
+        name: "compression",
+        reason: "this build of amber-persistence has no zstd support (cargo feature `zstd`)".into(),
+    })
 }
 
 /// The SHA-256 of `obj`'s encoded payload, as a 1.1 header's `payload_sha256` holds it: two

@@ -31,6 +31,7 @@ pub const BASE_BUDGET: u64 = 32 << 20;
 /// over while its parent vector grows).
 const ITEM_COST: u64 = 48;
 /// The largest zstd window accepted (2^24 = 16 MiB); amber writes at most that.
+#[cfg(feature = "zstd")]
 pub(crate) const ZSTD_WINDOW_LOG: u32 = 24;
 
 /// How a file is read: resource limits, trusted keys, and what may be missing. The default
@@ -177,6 +178,7 @@ enum Source<'a> {
     /// Stored as is.
     Plain(&'a [u8]),
     /// A zstd stream, its window capped.
+    #[cfg(feature = "zstd")]
     Zstd(zstd::stream::read::Decoder<'a, &'a [u8]>),
 }
 
@@ -211,6 +213,13 @@ fn payload_source<'a>(
             }
             Ok(Source::Plain(frame.payload))
         }
+        #[cfg(not(feature = "zstd"))]
+        "zstd" => Err(PersistError::Decode {
+            file: path.to_path_buf(),
+            part: "payload",
+            message: "zstd-compressed, but this build has no zstd support (cargo feature `zstd`)".into(),
+        }),
+        #[cfg(feature = "zstd")]
         "zstd" => {
             let mut decoder = zstd::stream::read::Decoder::with_buffer(frame.payload)
                 .map_err(io_error(path, "decompress"))?;
@@ -226,12 +235,14 @@ fn payload_source<'a>(
 
 /// Keeps a copy of what is read through it, growing with what actually arrives and never past
 /// `cap` bytes of capacity (the declared size): a header that lies cannot make it allocate.
+#[cfg(feature = "zstd")]
 struct Tee<R> {
     inner: R,
     copy: Vec<u8>,
     cap: usize,
 }
 
+#[cfg(feature = "zstd")]
 impl<R: Read> Read for Tee<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
@@ -268,12 +279,14 @@ fn decode_payload<T: Persist>(
             Err(decode_error(format!("the model ends at byte {bytes}, but the header declares {size}")))
         }
     };
-    let decompressed;
+    #[cfg_attr(not(feature = "zstd"), allow(unused_variables))]
+    let decompressed: Vec<u8>;
     let plain: &[u8] = match payload_source(frame, header, path, options)? {
         Source::Plain(bytes) => {
             scanned(cbor::scan(bytes, size, max_items).map_err(|e| scan_error(e, path, "payload"))?.bytes)?;
             bytes
         }
+        #[cfg(feature = "zstd")]
         Source::Zstd(decoder) => {
             let cap = usize::try_from(size).unwrap_or(usize::MAX);
             let mut tee = Tee { inner: decoder, copy: Vec::new(), cap };
