@@ -200,4 +200,13 @@ pub enum DataError {
         /// The name asked for.
         name: String,
     },
+    /// Writing a table failed.
+    #[error("{}: cannot write: {source}", target.display())]
+    Write {
+        /// The file, or `<writer>` for a writer without a path.
+        target: PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
 }

@@ -27,6 +27,7 @@ mod fingerprint;
 pub mod random;
 mod table;
 mod target;
+mod write;
 
 pub use crate::csv::{CsvChunks, CsvOptions};
 pub use error::DataError;
