@@ -59,7 +59,6 @@ pub fn run(dir: &Path, out: &mut dyn Write) -> Result<Findings, Box<dyn Error>> 
     let path = dir.join("models/penguins_lab.amber");
     let options = SaveOptions::default()
         .dataset("penguins train split", &train)
-        .hyperparameters(&search.best_pipeline)
         .metric("cv_accuracy", search.best_score)
         .metric("test_accuracy", test_accuracy);
     save(&search.best, &path, &options)?;

@@ -45,8 +45,7 @@ pub fn run(dir: &Path, out: &mut dyn Write) -> Result<Findings, Box<dyn Error>> 
         let options = SaveOptions::default()
             .dataset("iris train split (test_size=0.2, seed=42)", &train)
             .evaluation("StratifiedKFold(5) accuracy")
-            .metric("cv_accuracy", score.mean)
-            .hyperparameters(&pipeline);
+            .metric("cv_accuracy", score.mean); // the hyperparameters come with the fitted pipeline
         let saved = registry.register("iris", &fitted, &options)?;
         let name = saved.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         writeln!(

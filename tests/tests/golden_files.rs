@@ -36,14 +36,14 @@ fn every_golden_file_loads_and_verifies() {
             assert!(kinds.iter().any(|k| k == kind), "format-v{version} lacks a {kind} golden file");
         }
     }
-    assert!(versions >= 3 && files >= 34, "{versions} versions, {files} files");
+    assert!(versions >= 4 && files >= 46, "{versions} versions, {files} files");
 }
 
 /// The signed golden files (format 1.1 on) verify with the published key beside them, and fail by
 /// name with another key or when a signature is required but the file is unsigned.
 #[test]
 fn signed_golden_files_verify_with_their_key_only() {
-    for version in ["1.1", "1.2"] {
+    for version in ["1.1", "1.2", "1.3"] {
         check_signed(&repo_root().join(format!("tests/fixtures/format-v{version}")));
     }
 }
@@ -78,7 +78,7 @@ fn check_signed(dir: &std::path::Path) {
 fn feature_importances_arrived_in_format_1_2() {
     use amber_estimators::{DecisionTreeClassifier, RandomForestClassifier};
     use amber_persistence::load;
-    for (version, expect) in [("1.0", false), ("1.1", false), ("1.2", true)] {
+    for (version, expect) in [("1.0", false), ("1.1", false), ("1.2", true), ("1.3", true)] {
         let dir = repo_root().join(format!("tests/fixtures/format-v{version}"));
         let tree: DecisionTreeClassifier = load(dir.join("decision_tree_classifier.amber")).unwrap();
         let forest: RandomForestClassifier = load(dir.join("random_forest_classifier.amber")).unwrap();
@@ -90,6 +90,23 @@ fn feature_importances_arrived_in_format_1_2() {
                 assert_eq!(importances.len(), 4);
                 assert!((importances.iter().sum::<f64>() - 1.0).abs() < 1e-12);
             }
+        }
+    }
+}
+
+/// Format 1.3 added a fitted pipeline's own hyperparameters (a payload field with a serde
+/// default), carried by path in the header: 1.3 pipelines have them, older ones load without.
+#[test]
+fn pipeline_hyperparameters_arrived_in_format_1_3() {
+    use amber_persistence::load_with_header;
+    use amber_pipeline::FittedPipeline;
+    for (version, expect) in [("1.0", false), ("1.1", false), ("1.2", false), ("1.3", true)] {
+        let path = repo_root().join(format!("tests/fixtures/format-v{version}/pipeline.amber"));
+        let (p, header): (FittedPipeline, _) = load_with_header(&path).unwrap();
+        assert_eq!(!p.params().is_empty(), expect, "format {version}");
+        if expect {
+            assert_eq!(header.hyperparameters, Some(serde_json::to_value(p.params()).unwrap()));
+            assert!(p.params().contains_key("classifier.C"), "{:?}", p.params());
         }
     }
 }

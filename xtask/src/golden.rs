@@ -53,11 +53,11 @@ pub fn run() -> Result<(), Box<dyn Error>> {
         .transformer("pre", ColumnTransformer::standard())
         .classifier("classifier", LogisticRegression::params().max_iter(500));
     let fitted = pipeline.fit(&penguins, "species")?;
-    write(&dir, &fitted, &p.clone().hyperparameters(&pipeline).compress(3))?;
+    write(&dir, &fitted, &p.clone().compress(3))?;
     // Signed files (format 1.1 on), with the public key beside them.
     let key = SecretKey::from_seed(GOLDEN_KEY_SEED);
     std::fs::write(dir.join("signing-key.pub.pem"), key.public_key().to_pem()?)?;
-    write(&dir, &fitted, &p.clone().hyperparameters(&pipeline).compress(3).sign(key.clone()))?;
+    write(&dir, &fitted, &p.clone().compress(3).sign(key.clone()))?;
     write(&dir, &LogisticRegression::params().max_iter(300).fit(m.view(), &y.indices)?, &plain.sign(key))?;
     Ok(())
 }

@@ -110,7 +110,6 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         println!("{:<40} {:>10.4} ± {:.4} {:>12.1?}", e.name, e.cv.mean, e.cv.std, fit);
     }
     let winner = board.entries.first().ok_or("no candidates")?;
-    let spec = &candidates.iter().find(|(n, _)| *n == winner.name).ok_or("winner not found")?.1;
     println!("best: {} (ties go to the lower std, then to the earlier candidate)", winner.name);
 
     // Held-out test rows.
@@ -138,7 +137,6 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let registry = Registry::open(&args.out_dir)?;
     let options = SaveOptions::default()
         .dataset(&format!("iris train split (test_size={}, seed={})", args.test_size, args.seed), &train)
-        .hyperparameters(spec)
         .metric("cv_accuracy_mean", winner.cv.mean)
         .metric("cv_accuracy_std", winner.cv.std)
         .metric("test_accuracy", test_accuracy)

@@ -350,10 +350,6 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let Data { file, table, train, test } = read_data(args)?;
     let board = cross_validate_all(args, &candidates, &train)?;
     let winner = board.entries.first().ok_or_else(|| CliError::input("no candidates"))?;
-    let chosen = candidates
-        .iter()
-        .find(|c| c.name == winner.name)
-        .ok_or_else(|| CliError::input("winner not found"))?;
     let best = &board.best;
     let held = held_out(best, &test, &args.target)?;
 
@@ -364,7 +360,6 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     );
     let mut options = SaveOptions::default()
         .dataset(&format!("{file} train split (test_size={}, seed={})", args.test_size, args.seed), &train)
-        .hyperparameters(&chosen.pipeline)
         .metric(&format!("cv_{key}_mean"), winner.cv.mean)
         .metric(&format!("cv_{key}_std"), winner.cv.std)
         .tag("candidate", &winner.name)

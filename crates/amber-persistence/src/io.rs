@@ -101,7 +101,8 @@ impl SaveOptions {
         self.description = text.to_string();
         self
     }
-    /// Records the hyperparameters (any serde value, e.g. the unfitted `Pipeline`).
+    /// Records the hyperparameters (any serde value) of an object that does not record its own. A
+    /// fitted pipeline (format 1.3) records them itself, and its header always carries those.
     pub fn hyperparameters<T: serde::Serialize>(mut self, params: &T) -> Self {
         self.hyperparameters = serde_json::to_value(params).ok();
         self
@@ -210,6 +211,18 @@ pub fn save<T: Persist>(
         }
         None => None,
     };
+    let hyperparameters = match (obj.hyperparameters(), &options.hyperparameters) {
+        (Some(own), Some(given)) if own != *given => {
+            return Err(PersistError::InvalidOption {
+                name: "hyperparameters",
+                reason: "this object records its own hyperparameters, and the header carries those; \
+                         pass none (or the same)"
+                    .into(),
+            })
+        }
+        (Some(own), _) => Some(own),
+        (None, given) => given.clone(),
+    };
     let plain = cbor(obj).map_err(invalid)?;
     let (compression, payload) = match options.compression {
         None => (Compression::none(), plain.clone()),
@@ -233,7 +246,7 @@ pub fn save<T: Persist>(
         dataset: options.dataset.clone(),
         schema: obj.schema(),
         labels: obj.labels(),
-        hyperparameters: options.hyperparameters.clone(),
+        hyperparameters,
         metrics: options.metrics.clone(),
         tags: options.tags.clone(),
         description: options.description.clone(),

@@ -449,6 +449,11 @@ fn check_header_matches<T: Persist>(obj: &T, header: &Header, path: &Path) -> Re
     if header.steps.as_ref().is_some_and(|s| Some(s) != obj.steps().as_ref()) {
         return mismatch("steps");
     }
+    if let Some(own) = obj.hyperparameters() {
+        if header.hyperparameters.as_ref() != Some(&own) {
+            return mismatch("hyperparameters");
+        }
+    }
     Ok(())
 }
 

@@ -41,6 +41,11 @@ pub trait Persist: Serialize + DeserializeOwned {
     fn steps(&self) -> Option<Vec<StepInfo>> {
         None
     }
+    /// The hyperparameters the object records itself (a fitted pipeline's, by path), which the
+    /// header then carries and `load` checks.
+    fn hyperparameters(&self) -> Option<serde_json::Value> {
+        None
+    }
 }
 
 /// Rows for a default sample of `n_cols` columns: `want`, fewer if the cell limit needs it.
@@ -292,6 +297,10 @@ impl Persist for FittedPipeline {
 
     fn n_features(&self) -> Option<usize> {
         Some(self.schema.columns.len())
+    }
+
+    fn hyperparameters(&self) -> Option<serde_json::Value> {
+        self.spec.as_ref().and_then(|_| serde_json::to_value(self.params()).ok())
     }
 
     fn steps(&self) -> Option<Vec<StepInfo>> {

@@ -166,6 +166,11 @@ fn a_header_that_lies_about_its_payload_is_refused_but_inspect_reports_it_as_a_c
         ("schema", Box::new(|h: &mut Header| h.schema.as_mut().unwrap().columns.truncate(2))),
         ("n_features", Box::new(|h: &mut Header| h.n_features = Some(99))),
         ("steps", Box::new(|h: &mut Header| h.steps.as_mut().unwrap()[0].kind = "standard_scaler".into())),
+        (
+            "hyperparameters",
+            Box::new(|h: &mut Header| h.hyperparameters.as_mut().unwrap()["classifier.C"] = 100.0.into()),
+        ),
+        ("hyperparameters", Box::new(|h: &mut Header| h.hyperparameters = None)),
     ];
     for (field, lie) in lies {
         let mut h = header.clone();
@@ -237,4 +242,37 @@ fn only_regular_files_are_read() {
         load_with::<LogisticRegression>(&big, &small),
         Err(PersistError::TooLarge { what: "file", .. })
     ));
+}
+
+/// A fitted pipeline records every hyperparameter in its payload (format 1.3); the header carries
+/// them by path, automatically, and a caller cannot make the header say otherwise.
+#[test]
+fn a_pipelines_hyperparameters_travel_with_it() {
+    let model = penguins_pipeline();
+    let params = model.params();
+    assert!(params.len() > 10, "{params:?}");
+    assert_eq!(params["classifier.C"], 1.0);
+    assert_eq!(params["pre.numeric.imputer.strategy"], "median");
+    let (header, bytes) = saved(&model, &SaveOptions::default());
+    assert_eq!(header.hyperparameters, Some(serde_json::to_value(&params).unwrap()));
+    let (loaded, _) = load_pipeline(&bytes, &LoadOptions::default()).unwrap();
+    assert_eq!(loaded.params(), params);
+    let tmp = scratch();
+    let other = SaveOptions::default().hyperparameters(&serde_json::json!({"classifier.C": 5.0}));
+    assert!(matches!(
+        save(&model, tmp.path().join("x.amber"), &other),
+        Err(PersistError::InvalidOption { name: "hyperparameters", .. })
+    ));
+    // The same ones may be passed.
+    save(&model, tmp.path().join("y.amber"), &SaveOptions::default().hyperparameters(&params)).unwrap();
+    // Recorded hyperparameters that describe other steps are an invalid pipeline.
+    let mut forged = model.clone();
+    forged.spec.as_mut().unwrap().classifier.as_mut().unwrap().name = "model".into();
+    let mut h = header.clone();
+    h.hyperparameters = Persist::hyperparameters(&forged);
+    let err = load_pipeline(&forge(&h, &cbor(&forged)), &LoadOptions::default()).unwrap_err();
+    assert!(
+        matches!(&err, PersistError::InvalidModel { reason, .. } if reason.contains("other steps")),
+        "{err}"
+    );
 }

@@ -145,6 +145,14 @@ impl ColumnTransformer {
     }
 
     /// `rest` is `[group, step, parameter…]`.
+    pub(crate) fn params_into(&self, prefix: &str, out: &mut std::collections::BTreeMap<String, Value>) {
+        for g in &self.groups {
+            for s in &g.steps {
+                s.spec.params_into(&format!("{prefix}.{}.{}", g.name, s.name), out);
+            }
+        }
+    }
+
     pub(crate) fn set_param(&mut self, full: &str, rest: &[&str], value: Value) -> Result<(), PipelineError> {
         let unknown = || PipelineError::UnknownParameter { path: full.to_string(), hint: String::new() };
         let [group, step, tail @ ..] = rest else { return Err(unknown()) };

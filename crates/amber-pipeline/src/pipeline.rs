@@ -1,5 +1,7 @@
 //! [`Pipeline`] (hyperparameters) and [`FittedPipeline`] (plain fitted data).
 
+use std::collections::BTreeMap;
+
 use amber_data::{ColumnKind, LabelMap, Table};
 use amber_estimators::Classifier;
 use ndarray::Array2;
@@ -114,6 +116,32 @@ impl Pipeline {
         }
     }
 
+    /// Every hyperparameter by the path [`Pipeline::set_param`] takes, as scikit-learn's
+    /// `get_params(deep=True)` lists them (leaf values only), sorted by path.
+    ///
+    /// ```
+    /// use amber_estimators::{DecisionTreeClassifier, StandardScaler};
+    /// use amber_pipeline::Pipeline;
+    /// use serde_json::json;
+    ///
+    /// let p = Pipeline::new()
+    ///     .transformer("scaler", StandardScaler::params())
+    ///     .classifier("classifier", DecisionTreeClassifier::params().max_depth(Some(3)));
+    /// let params = p.params();
+    /// assert_eq!(params["classifier.max_depth"], json!(3));
+    /// assert_eq!(params["scaler.with_mean"], json!(true));
+    /// ```
+    pub fn params(&self) -> BTreeMap<String, Value> {
+        let mut out = BTreeMap::new();
+        for step in &self.steps {
+            step.spec.params_into(&step.name, &mut out);
+        }
+        if let Some(c) = &self.classifier {
+            c.spec.params_into(&c.name, &mut out);
+        }
+        out
+    }
+
     /// Checks names and every hyperparameter.
     pub fn validate(&self) -> Result<(), PipelineError> {
         chain::validate(&self.steps, "")?;
@@ -172,6 +200,7 @@ impl Pipeline {
             labels,
             target,
             accept_numbers_as_categories: self.accept_numbers_as_categories,
+            spec: Some(self.clone()),
         })
     }
 }
@@ -214,6 +243,10 @@ pub struct FittedPipeline {
     pub target: Option<String>,
     /// Accept numbers in a categorical column.
     pub accept_numbers_as_categories: bool,
+    /// The pipeline it was fitted from: every hyperparameter ([`FittedPipeline::params`]). `None`
+    /// in files written before format 1.3.
+    #[serde(default)]
+    pub spec: Option<Pipeline>,
 }
 
 /// A step of a fitted pipeline, as returned by [`FittedPipeline::step`].
@@ -286,6 +319,26 @@ impl FittedPipeline {
         c.model.predict_proba(features.view()).map_err(at(&c.name))
     }
 
+    /// Every hyperparameter it was fitted with, by path ([`Pipeline::params`]); empty for a
+    /// pipeline loaded from a file written before format 1.3.
+    ///
+    /// ```
+    /// use amber_estimators::RandomForestClassifier;
+    /// use amber_pipeline::Pipeline;
+    /// use serde_json::json;
+    ///
+    /// let iris = amber_data::datasets::iris()?.table;
+    /// let fitted = Pipeline::new()
+    ///     .classifier("classifier", RandomForestClassifier::params().n_estimators(10))
+    ///     .fit(&iris, "species")?;
+    /// assert_eq!(fitted.params()["classifier.n_estimators"], json!(10));
+    /// assert_eq!(fitted.params()["classifier.max_features"], json!("sqrt"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn params(&self) -> BTreeMap<String, Value> {
+        self.spec.as_ref().map(Pipeline::params).unwrap_or_default()
+    }
+
     /// The labels of the columns of [`FittedPipeline::predict_proba`].
     pub fn proba_labels(&self) -> Result<Vec<String>, PipelineError> {
         let (c, labels) = self.model()?;
@@ -301,6 +354,18 @@ impl FittedPipeline {
         let input: Vec<(String, ColumnKind)> =
             self.schema.columns.iter().map(|c| (c.name.clone(), c.kind)).collect();
         let flow = chain::validate_fitted(&self.steps, "", &input)?;
+        if let Some(spec) = &self.spec {
+            spec.validate()?;
+            let fitted: Vec<&str> = self.steps.iter().map(|s| s.name.as_str()).collect();
+            let specified: Vec<&str> = spec.steps.iter().map(|s| s.name.as_str()).collect();
+            let classifier = |c: Option<(&str, &str)>| c.map(|(n, k)| format!("{n} ({k})"));
+            if fitted != specified
+                || classifier(self.classifier.as_ref().map(|c| (c.name.as_str(), c.model.kind())))
+                    != classifier(spec.classifier.as_ref().map(|c| (c.name.as_str(), c.spec.kind())))
+            {
+                return Err(invalid("the recorded hyperparameters describe other steps".into()));
+            }
+        }
         let out: Vec<String> = flow.iter().map(|(n, _)| n.clone()).collect();
         if out != self.feature_names_out {
             return Err(invalid("feature_names_out does not match the last step's output".into()));

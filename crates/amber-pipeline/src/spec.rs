@@ -2,6 +2,7 @@
 //! fitted models (`Fitted…`). Plain serde data; one macro writes each set so the variants, the
 //! `From` conversions and the dispatch cannot drift apart.
 
+use std::collections::BTreeMap;
 use std::collections::HashMap;
 
 use amber_data::{ColumnKind, Table};
@@ -35,6 +36,13 @@ pub(crate) fn set_field<P: Serialize + DeserializeOwned>(
         message: e.to_string(),
     })?;
     Ok(())
+}
+
+/// `prefix.field → value` for each field of a hyperparameter struct (as [`set_field`] sees them).
+pub(crate) fn fields_into<P: Serialize>(params: &P, prefix: &str, out: &mut BTreeMap<String, Value>) {
+    if let Ok(Value::Object(map)) = serde_json::to_value(params) {
+        out.extend(map.into_iter().map(|(k, v)| (format!("{prefix}.{k}"), v)));
+    }
 }
 
 macro_rules! classifier_set {
@@ -82,6 +90,14 @@ macro_rules! classifier_set {
             }
             pub(crate) fn set_param(&mut self, path: &str, field: &str, value: Value) -> Result<(), PipelineError> {
                 match self { $(ClassifierSpec::$variant(p) => set_field(p, path, field, value),)* }
+            }
+            /// Adds `prefix.field → value` for each hyperparameter.
+            pub(crate) fn params_into(&self, prefix: &str, out: &mut BTreeMap<String, Value>) {
+                match self { $(ClassifierSpec::$variant(p) => fields_into(p, prefix, out),)* }
+            }
+            /// The kind of model it fits, in snake case (`random_forest_classifier`).
+            pub fn kind(&self) -> &'static str {
+                match self { $(ClassifierSpec::$variant(_) => $kind,)* }
             }
         }
 
@@ -167,6 +183,13 @@ macro_rules! transformer_set {
                 match self {
                     $(TransformerSpec::$variant(p) => p.validate().map_err(at(path)),)*
                     TransformerSpec::ColumnTransformer(c) => c.validate(path),
+                }
+            }
+            /// Adds `prefix.…field → value` for each hyperparameter, through column-transformer groups.
+            pub(crate) fn params_into(&self, prefix: &str, out: &mut BTreeMap<String, Value>) {
+                match self {
+                    $(TransformerSpec::$variant(p) => fields_into(p, prefix, out),)*
+                    TransformerSpec::ColumnTransformer(c) => c.params_into(prefix, out),
                 }
             }
             pub(crate) fn set_param(&mut self, path: &str, rest: &[&str], value: Value) -> Result<(), PipelineError> {
