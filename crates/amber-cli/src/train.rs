@@ -113,8 +113,8 @@ impl From<ScoringArg> for Scoring {
                         the next version of --name and becomes its champion if its cross-validated score is at\n\
                         least the champion's on the same data and protocol.")]
 pub struct Args {
-    /// The training table (CSV with a header).
-    #[arg(long, value_name = "FILE.csv")]
+    /// The training table: CSV with a header, or Parquet (`.parquet`).
+    #[arg(long, value_name = "FILE.csv|FILE.parquet")]
     data: PathBuf,
     /// The column to predict.
     #[arg(long, value_name = "COL")]
@@ -298,7 +298,9 @@ struct Data {
 }
 
 fn read_data(args: &Args) -> Result<Data, CliError> {
-    let table = Table::from_csv_path(&args.data)?;
+    let parquet = args.data.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+    let table =
+        if parquet { Table::from_parquet_path(&args.data)? } else { Table::from_csv_path(&args.data)? };
     table.column(&args.target)?;
     let table = if args.drop.is_empty() { table } else { table.drop_columns(&args.drop)? };
     let split = train_test_split(table.n_rows(), args.test_size, args.seed)?;

@@ -209,4 +209,20 @@ pub enum DataError {
         #[source]
         source: std::io::Error,
     },
+    /// An Arrow column of a type amber cannot take as numeric or categorical.
+    #[error("column {column:?}: Arrow type {data_type} is not supported (numbers, booleans, strings and string dictionaries are)")]
+    UnsupportedArrowType {
+        /// The column.
+        column: String,
+        /// The Arrow type, as arrow-rs names it.
+        data_type: String,
+    },
+    /// A Parquet file could not be read.
+    #[error("{}: cannot read Parquet: {message}", file.display())]
+    Parquet {
+        /// The file.
+        file: PathBuf,
+        /// What the Parquet reader said.
+        message: String,
+    },
 }

@@ -19,6 +19,8 @@
 
 #![deny(missing_docs)]
 
+#[cfg(feature = "arrow")]
+mod arrow;
 mod csv;
 #[cfg(feature = "datasets")]
 pub mod datasets;
