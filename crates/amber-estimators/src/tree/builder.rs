@@ -136,14 +136,12 @@ struct TreeArrays {
 fn impurity(criterion: Criterion, counts: &[f64], total: f64) -> f64 {
     match criterion {
         Criterion::Gini => 1.0 - counts.iter().map(|c| c * c).sum::<f64>() / (total * total),
-        Criterion::Entropy => -counts
-            .iter()
-            .filter(|&&c| c > 0.0)
-            .map(|c| {
-                let p = c / total;
-                p * p.log2()
-            })
-            .sum::<f64>(),
+        // scikit-learn's operations in its order: `entropy -= p * log(p)` from 0, with
+        // `log(x) = ln(x) / ln(2)` (last-place differences from `log2` flip exact ties).
+        Criterion::Entropy => counts.iter().filter(|&&c| c > 0.0).fold(0.0, |entropy, c| {
+            let p = c / total;
+            entropy - p * (p.ln() / std::f64::consts::LN_2)
+        }),
     }
 }
 

@@ -1,0 +1,43 @@
+"""Trees on tie-heavy data (features rounded), gini and entropy, several random_states, all
+features and sqrt: scikit-learn's split features and thresholds in node order, for the exactness
+test (crates/amber-estimators/tests/exact_trees.rs).
+
+Run by hand (never by CI):  venv/bin/python tools/sklearn_exact_trees.py
+Writes crates/amber-estimators/tests/fixtures/sklearn_exact_trees.json.
+"""
+import json
+import pathlib
+
+import numpy as np
+import pandas as pd
+import sklearn
+from sklearn.tree import DecisionTreeClassifier
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def load(name, target):
+    df = pd.read_csv(ROOT / "datasets" / f"{name}.csv", keep_default_na=False, na_values=["", "NA", " "])
+    return df.drop(columns=target).to_numpy(float), df[target].to_numpy()
+
+
+cases = []
+cancer_x, cancer_y = load("breast_cancer", "diagnosis")
+iris_x, iris_y = load("iris", "species")
+data = [("breast_cancer", 0, cancer_x, cancer_y), ("breast_cancer", 1, cancer_x, cancer_y), ("iris", 0, iris_x, iris_y),
+        ("iris", 1, iris_x, iris_y)]
+for name, decimals, x, y in data:
+    xr = np.round(x, decimals)
+    for criterion in ["gini", "entropy"]:
+        for max_features in [None, "sqrt"]:
+            for seed in range(25):
+                t = DecisionTreeClassifier(criterion=criterion, max_features=max_features, random_state=seed).fit(xr, y)
+                internal = t.tree_.children_left != -1
+                cases.append({"dataset": name, "decimals": decimals, "criterion": criterion,
+                              "max_features": max_features, "random_state": seed,
+                              "n_nodes": int(t.tree_.node_count),
+                              "feature": t.tree_.feature[internal].tolist(),
+                              "threshold": t.tree_.threshold[internal].tolist()})
+out = ROOT / "crates/amber-estimators/tests/fixtures/sklearn_exact_trees.json"
+out.write_text(json.dumps({"generator": f"tools/sklearn_exact_trees.py, scikit-learn {sklearn.__version__}", "cases": cases}) + "\n")
+print(len(cases), "cases", out.stat().st_size, "bytes")
