@@ -19,7 +19,8 @@ use crate::alloc;
 /// Arguments of `cargo xtask bench`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// What to measure: `persistence`, `search` or `predict` (`amber predict`'s peak memory).
+    /// What to measure: `persistence`, `search`, `predict` (`amber predict`'s peak memory) or
+    /// `forest` (forest batch and single-row prediction).
     #[arg(default_value = "persistence")]
     what: String,
     /// Repetitions per timing (the median is shown).
@@ -50,7 +51,10 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         "persistence" => persistence(args),
         "search" => search(args),
         "predict" => crate::bench_predict::run(),
-        other => Err(format!("unknown benchmark {other:?} (known: persistence, search, predict)").into()),
+        "forest" => crate::bench_predict::forest(),
+        other => {
+            Err(format!("unknown benchmark {other:?} (known: persistence, search, predict, forest)").into())
+        }
     }
 }
 

@@ -89,3 +89,38 @@ pub fn run() -> Result<(), Box<dyn Error>> {
     }
     Ok(())
 }
+
+/// `cargo xtask bench forest`: batch prediction of a 100-tree forest on 20,000 × 20 synthetic rows
+/// (3 classes), on 1 and 2 threads, median of 5.
+pub fn forest() -> Result<(), Box<dyn Error>> {
+    use amber_estimators::{Classifier, ClassifierParams};
+    let data = amber_data::datasets::synthetic(20_000, 20, 3, 0)?;
+    let (x, y) = data.features_and_target()?;
+    let x = x.to_array2()?;
+    let forest =
+        RandomForestClassifier::params().n_estimators(100).random_state(0).fit(x.view(), &y.indices)?;
+    let mut reference = None;
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+        let mut times = Vec::new();
+        for _ in 0..5 {
+            let started = Instant::now();
+            let p = pool.install(|| forest.predict_proba(x.view()))?;
+            times.push(started.elapsed());
+            match &reference {
+                None => reference = Some(p),
+                Some(r) if *r != p => return Err("predictions depend on the thread count".into()),
+                Some(_) => {}
+            }
+        }
+        times.sort();
+        println!("RF(100) predict_proba, 20,000 rows, {threads} thread(s): median {:.1?}", times[2]);
+    }
+    let one = forest.predict_proba(x.slice(ndarray::s![0..1, ..]))?;
+    let started = Instant::now();
+    for _ in 0..1000 {
+        forest.predict_proba(x.slice(ndarray::s![0..1, ..]))?;
+    }
+    println!("RF(100) single row: {:.1?} per call ({} classes)", started.elapsed() / 1000, one.ncols());
+    Ok(())
+}

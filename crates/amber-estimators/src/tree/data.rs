@@ -109,6 +109,23 @@ impl Tree {
         0
     }
 
+    /// [`Tree::leaf`] for a row already rounded to float32 (as `f64`s), so that a row walked by
+    /// many trees is rounded once.
+    pub(crate) fn leaf_rounded(&self, row: &[f64]) -> usize {
+        let mut node = 0usize;
+        for _ in 0..self.n_splits() {
+            let f = self.feature.get(node).copied().unwrap_or(0) as usize;
+            let t = self.threshold.get(node).copied().unwrap_or(0.0);
+            let x = row.get(f).copied().unwrap_or(f64::NAN);
+            let next = if x <= t { self.left.get(node) } else { self.right.get(node) };
+            match child(next.copied().unwrap_or(-1)) {
+                Child::Leaf(l) => return l,
+                Child::Split(j) => node = j,
+            }
+        }
+        0
+    }
+
     /// Checks that the arrays describe a tree over `n_features` inputs and `n_classes` classes:
     /// equal lengths, children in range and split children after their parent, every node but the
     /// root the child of exactly one split, features in range, thresholds finite, distributions

@@ -5,7 +5,8 @@ mod builder;
 mod data;
 mod forest;
 
-use ndarray::{Array2, ArrayView2, Axis};
+use ndarray::{Array2, ArrayView2};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use builder::{Criterion, MaxFeatures};
@@ -131,7 +132,13 @@ macro_rules! tree_setters {
 }
 pub(crate) use tree_setters;
 
-/// Mean of the trees' leaf distributions for each row (scikit-learn sums, then divides).
+/// Rows per block of [`trees_proba`]: one block's inputs and outputs stay in cache while every
+/// tree walks them.
+const BLOCK_ROWS: usize = 256;
+
+/// Mean of the trees' leaf distributions for each row (scikit-learn sums, then divides). Rows go
+/// in blocks, in parallel; within a block each tree walks every row. Each row still adds the trees
+/// in order 0, 1, …, so the result is bit-identical whatever the number of threads.
 fn trees_proba(
     estimator: &'static str,
     trees: &[Tree],
@@ -140,18 +147,36 @@ fn trees_proba(
     x: ArrayView2<f64>,
 ) -> Result<Array2<f64>, EstimatorError> {
     check::predict_input(estimator, x, n_features)?;
-    check_f32_range(estimator, x)?; // `Tree::leaf` rounds each value itself
-    let mut proba = Array2::zeros((x.nrows(), n_classes));
-    for (row, mut out) in x.axis_iter(Axis(0)).zip(proba.axis_iter_mut(Axis(0))) {
+    check_f32_range(estimator, x)?;
+    let k = n_classes.max(1);
+    let mut out = vec![0.0; x.nrows() * k];
+    let block = |(b, chunk): (usize, &mut [f64])| {
+        let start = b * BLOCK_ROWS;
+        let rows = chunk.len() / k;
+        // The block's inputs rounded to float32 once (trees compare in float32), row-major.
+        let mut xs = Vec::with_capacity(rows * n_features);
+        for row in x.rows().into_iter().skip(start).take(rows) {
+            xs.extend(row.iter().map(|&v| f64::from(v as f32)));
+        }
         for tree in trees {
-            let leaf = tree.leaf(row);
-            if leaf < tree.value.nrows() {
-                out += &tree.value.row(leaf);
+            for (r, sums) in chunk.chunks_exact_mut(k).enumerate() {
+                let features = xs.get(r * n_features..(r + 1) * n_features).unwrap_or_default();
+                let leaf = tree.leaf_rounded(features);
+                if leaf < tree.value.nrows() {
+                    sums.iter_mut().zip(tree.value.row(leaf)).for_each(|(s, v)| *s += v);
+                }
             }
         }
-        out /= trees.len() as f64;
+        let n = trees.len() as f64;
+        chunk.iter_mut().for_each(|s| *s /= n);
+    };
+    if x.nrows() <= BLOCK_ROWS {
+        out.chunks_mut(BLOCK_ROWS * k).enumerate().for_each(block);
+    } else {
+        out.par_chunks_mut(BLOCK_ROWS * k).enumerate().for_each(block);
     }
-    Ok(proba)
+    Array2::from_shape_vec((x.nrows(), n_classes), out)
+        .map_err(|e| crate::check::invalid(estimator, format!("probability matrix: {e}")))
 }
 
 /// Fits one tree on class codes `codes` with row weights (rows of weight 0 are left out), as a
