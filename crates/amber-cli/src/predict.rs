@@ -53,13 +53,6 @@ struct Unseen {
     first_rows: Vec<usize>,
 }
 
-fn cell(column: &Column, row: usize) -> String {
-    match column {
-        Column::Numeric(v) => v.get(row).filter(|v| !v.is_nan()).map(f64::to_string).unwrap_or_default(),
-        Column::Categorical(v) => v.get(row).cloned().flatten().unwrap_or_default(),
-    }
-}
-
 fn json_cell(column: &Column, row: usize) -> serde_json::Value {
     match column {
         Column::Numeric(v) => {
@@ -105,7 +98,7 @@ impl Sink {
     ) -> Result<(), CliError> {
         match self {
             Sink::Csv(out) => {
-                let mut record: Vec<String> = kept.iter().map(|(_, c)| cell(c, row)).collect();
+                let mut record: Vec<String> = kept.iter().map(|(_, c)| c.cell_text(row)).collect();
                 record.push(label.to_string());
                 record.extend(proba.into_iter().flat_map(|(_, p)| p).map(|v| v.to_string()));
                 Ok(out.write_record(&record)?)

@@ -125,10 +125,6 @@ fn a_grid_gives_one_candidate_per_combination() {
 /// cells, several row groups) trains the same model as the CSV file, which predicts the same.
 #[test]
 fn parquet_data_trains_the_same_model_as_csv() {
-    use std::sync::Arc;
-
-    use amber_data::Column;
-    use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
     use parquet::arrow::ArrowWriter;
     use parquet::file::properties::WriterProperties;
 
@@ -136,19 +132,7 @@ fn parquet_data_trains_the_same_model_as_csv() {
     let dir = tmp.path();
     let csv = dataset("penguins");
     let table = Table::from_csv_path(&csv).unwrap();
-    let columns: Vec<(&str, ArrayRef)> = table
-        .columns()
-        .map(|(name, c)| {
-            let array: ArrayRef = match c {
-                Column::Numeric(v) => Arc::new(Float64Array::from(
-                    v.iter().map(|x| (!x.is_nan()).then_some(*x)).collect::<Vec<_>>(),
-                )),
-                Column::Categorical(v) => Arc::new(StringArray::from(v.clone())),
-            };
-            (name, array)
-        })
-        .collect();
-    let batch = RecordBatch::try_from_iter(columns).unwrap();
+    let batch = table.to_record_batch().unwrap();
     let props = WriterProperties::builder().set_max_row_group_row_count(Some(128)).build();
     let file = std::fs::File::create(dir.join("penguins.parquet")).unwrap();
     let mut writer = ArrowWriter::try_new(file, batch.schema(), Some(props)).unwrap();

@@ -120,6 +120,33 @@ impl Table {
         Table::new(columns)
     }
 
+    /// The table as an Arrow record batch: numeric columns as nullable `Float64`, categorical ones
+    /// as nullable `Utf8`, missing cells null. [`Table::from_record_batch`] reads it back equal.
+    ///
+    /// ```
+    /// let iris = amber_data::datasets::iris()?.table;
+    /// let batch = iris.to_record_batch()?;
+    /// assert_eq!((batch.num_rows(), batch.num_columns()), (150, 5));
+    /// assert_eq!(amber_data::Table::from_record_batch(&batch)?, iris);
+    /// # Ok::<(), amber_data::DataError>(())
+    /// ```
+    pub fn to_record_batch(&self) -> Result<RecordBatch, DataError> {
+        use std::sync::Arc;
+        let columns: Vec<(&str, ArrayRef)> = self
+            .columns()
+            .map(|(name, c)| {
+                let array: ArrayRef = match c {
+                    Column::Numeric(v) => Arc::new(arrow_array::Float64Array::from(
+                        v.iter().map(|x| (!x.is_nan()).then_some(*x)).collect::<Vec<_>>(),
+                    )),
+                    Column::Categorical(v) => Arc::new(arrow_array::StringArray::from(v.clone())),
+                };
+                (name, array)
+            })
+            .collect();
+        RecordBatch::try_from_iter(columns).map_err(|e| DataError::InvalidTable { reason: e.to_string() })
+    }
+
     /// Reads a Parquet file (every row group) into a table; nulls are missing.
     #[cfg(feature = "parquet")]
     pub fn from_parquet_path(path: impl AsRef<std::path::Path>) -> Result<Table, DataError> {

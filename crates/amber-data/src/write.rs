@@ -83,18 +83,28 @@ impl Table {
         let mut record: Vec<String> = Vec::with_capacity(columns.len());
         for row in 0..self.n_rows() {
             record.clear();
-            record.extend(columns.iter().map(|c| cell(c, row)));
+            record.extend(columns.iter().map(|c| c.cell_text(row)));
             out.write_record(&record).map_err(fail)?;
         }
         out.flush().map_err(|source| DataError::Write { target: PathBuf::from(target), source })
     }
 }
 
-/// A cell as text; missing is empty.
-fn cell(column: &Column, row: usize) -> String {
-    match column {
-        Column::Numeric(v) => v.get(row).filter(|v| !v.is_nan()).map(f64::to_string).unwrap_or_default(),
-        Column::Categorical(v) => v.get(row).cloned().flatten().unwrap_or_default(),
+impl Column {
+    /// Row `row` as CSV writes it: a number in its shortest round-trip form, a category as is,
+    /// and empty when the cell is missing (or `row` is past the end).
+    ///
+    /// ```
+    /// use amber_data::Column;
+    ///
+    /// let c = Column::Numeric(vec![0.1, f64::NAN]);
+    /// assert_eq!((c.cell_text(0), c.cell_text(1)), ("0.1".to_string(), String::new()));
+    /// ```
+    pub fn cell_text(&self, row: usize) -> String {
+        match self {
+            Column::Numeric(v) => v.get(row).filter(|v| !v.is_nan()).map(f64::to_string).unwrap_or_default(),
+            Column::Categorical(v) => v.get(row).cloned().flatten().unwrap_or_default(),
+        }
     }
 }
 
@@ -132,7 +142,7 @@ impl fmt::Display for Table {
                 shown
                     .iter()
                     .map(|(_, c)| {
-                        let text = cell(c, row);
+                        let text = c.cell_text(row);
                         if text.is_empty() {
                             "NA".to_string()
                         } else {

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use amber_data::{datasets, Column, DataError, Table};
+use amber_data::{datasets, DataError, Table};
 use arrow_array::types::Int32Type;
 use arrow_array::{
     ArrayRef, BooleanArray, Date32Array, Decimal128Array, DictionaryArray, Float32Array, Float64Array,
@@ -63,23 +63,6 @@ fn unsupported_arrow_types_are_named() {
     assert!(matches!(err, DataError::UnsupportedArrowType { .. }), "{err:?}");
 }
 
-/// A table as an Arrow batch: numeric columns as nullable f64, categorical as nullable strings.
-fn to_batch(t: &Table) -> RecordBatch {
-    let columns: Vec<(&str, ArrayRef)> = t
-        .columns()
-        .map(|(name, c)| {
-            let array: ArrayRef = match c {
-                Column::Numeric(v) => Arc::new(Float64Array::from(
-                    v.iter().map(|x| (!x.is_nan()).then_some(*x)).collect::<Vec<_>>(),
-                )),
-                Column::Categorical(v) => Arc::new(StringArray::from(v.clone())),
-            };
-            (name, array)
-        })
-        .collect();
-    batch(columns)
-}
-
 #[test]
 fn parquet_round_trip_trains_the_same_model() {
     use parquet::arrow::ArrowWriter;
@@ -89,7 +72,7 @@ fn parquet_round_trip_trains_the_same_model() {
     let path = tmp.path().join("penguins.parquet");
     // Small row groups, so the reader concatenates several batches.
     let props = WriterProperties::builder().set_max_row_group_row_count(Some(100)).build();
-    let b = to_batch(&penguins);
+    let b = penguins.to_record_batch().unwrap();
     let mut writer =
         ArrowWriter::try_new(std::fs::File::create(&path).unwrap(), b.schema(), Some(props)).unwrap();
     writer.write(&b).unwrap();
