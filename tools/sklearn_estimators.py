@@ -124,19 +124,6 @@ def accuracy_cases(name, X, y):
 accuracy_cases("iris", iris.drop(columns="species").to_numpy(float), iris["species"].to_numpy())
 accuracy_cases("breast_cancer", cancer.drop(columns="diagnosis").to_numpy(float), cancer["diagnosis"].to_numpy())
 
-# --- SVC decision values (one-vs-one) on standardized data ---------------------------------------
-fx["svc"] = []
-for name, df, target in [("iris", iris, "species"), ("breast_cancer", cancer, "diagnosis")]:
-    X = StandardScaler().fit_transform(df.drop(columns=target).to_numpy(float))
-    y = df[target].to_numpy()
-    for C in [1.0, 10.0]:
-        m = SVC(C=C, kernel="rbf", decision_function_shape="ovo").fit(X, y)
-        dec = m.decision_function(X)
-        if dec.ndim == 1:  # binary: sklearn reports positive = classes_[1]; amber's pair is positive = classes_[0]
-            dec = -dec[:, None]
-        fx["svc"].append({"dataset": name, "C": C, "gamma": float(m._gamma), "n_support": int(m.support_.size),
-                          "decision": dec.tolist()})
-
 # --- trees grown as scikit-learn grows them -------------------------------------------------------
 fx["trees"] = []
 for name, df, target in [("iris", iris, "species"), ("breast_cancer", cancer, "diagnosis")]:

@@ -19,13 +19,13 @@ use crate::alloc;
 /// Arguments of `cargo xtask bench`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// What to measure: `persistence`, `search`, `predict` (`amber predict`'s peak memory) or
-    /// `forest` (forest batch and single-row prediction).
+    /// What to measure: `persistence`, `search`, `predict` (`amber predict`'s peak memory),
+    /// `forest` (forest batch and single-row prediction) or `svc` (SVC fit time and memory).
     #[arg(default_value = "persistence")]
-    what: String,
+    pub(crate) what: String,
     /// Repetitions per timing (the median is shown).
     #[arg(long, default_value_t = 5)]
-    repeat: usize,
+    pub(crate) repeat: usize,
     /// The Python with scikit-learn and joblib (default: ./venv/bin/python, then python3).
     #[arg(long)]
     python: Option<PathBuf>,
@@ -52,8 +52,10 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         "search" => search(args),
         "predict" => crate::bench_predict::run(),
         "forest" => crate::bench_predict::forest(),
+        "svc" => crate::bench_svc::run(args),
         other => {
-            Err(format!("unknown benchmark {other:?} (known: persistence, search, predict, forest)").into())
+            Err(format!("unknown benchmark {other:?} (known: persistence, search, predict, forest, svc)")
+                .into())
         }
     }
 }
@@ -77,7 +79,7 @@ fn timed<T>(
 }
 
 /// A Python with scikit-learn and joblib, if there is one.
-fn python(args: &Args) -> Option<PathBuf> {
+pub(crate) fn python(args: &Args) -> Option<PathBuf> {
     let candidates =
         args.python.iter().cloned().chain([root().join("venv/bin/python"), PathBuf::from("python3")]);
     candidates.into_iter().find(|p| {

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 mod alloc;
 mod bench;
 mod bench_predict;
+mod bench_svc;
 mod golden;
 mod train_iris;
 mod tutorial;

@@ -1,7 +1,8 @@
 //! Transformers and classifiers for amber whose fitted state is **plain data that amber owns**:
 //! documented public fields, serde, and a `validate()` that checks a decoded model before use.
-//! linfa trains where it can (logistic regression, SVM); amber stores the result in its own types,
-//! so a saved model never depends on another crate's internals.
+//! linfa trains logistic regression; trees, forests and SVC (a port of libsvm's solver) are amber's
+//! own. amber stores every result in its own types, so a saved model never depends on another
+//! crate's internals.
 //!
 //! Every estimator follows one contract: hyperparameters built with `Model::params()`, checked
 //! before fitting, and fitted into a separate type implementing [`Classifier`] or [`Transformer`].

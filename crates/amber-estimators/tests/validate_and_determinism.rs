@@ -258,3 +258,28 @@ fn linfa_version_constant_matches_the_dependency() {
     let locked = lock.split("[[package]]").find(|p| p.contains("name = \"linfa\"\n")).unwrap();
     assert!(locked.contains(&format!("version = \"{}\"", amber_estimators::LINFA_VERSION)), "{locked}");
 }
+
+/// The SVC solver computes kernel columns in parallel and trains one-vs-one pairs in parallel:
+/// the model is bit-identical whatever the thread count, and whatever the kernel cache's size (a
+/// tiny cache evicts and recomputes columns all the time, and must change nothing but speed).
+#[test]
+fn svc_is_identical_for_any_thread_count_and_cache_size() {
+    let fit_with = |threads: usize, params: &SVCParams, x: &Array2<f64>, y: &[usize]| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| cbor(&params.fit(x.view(), y).unwrap()))
+    };
+    // Enough rows that kernel columns are filled in parallel.
+    let (x, y) = datasets::synthetic(1_800, 20, 2, 1).unwrap().features_and_target().unwrap();
+    let x = x.to_array2().unwrap();
+    let plain = SVC::params();
+    assert_eq!(
+        fit_with(1, &plain, &x, &y.indices),
+        fit_with(2, &plain.clone().cache_size(0.01), &x, &y.indices)
+    );
+    // Three pairs trained in parallel, with Platt scaling's nested fits.
+    let (x, y) = iris();
+    let calibrated = SVC::params().probability(true).random_state(3);
+    let one = fit_with(1, &calibrated, &x, &y);
+    assert_eq!(one, fit_with(3, &calibrated.clone().cache_size(1e-4), &x, &y));
+    assert_ne!(one, fit_with(1, &calibrated.clone().random_state(4), &x, &y), "the seed is used");
+}

@@ -1,18 +1,20 @@
-//! `SVC`: support vector classification. linfa-svm solves each binary one-vs-one problem; amber
-//! keeps the support vectors, dual coefficients and offsets as its own data, and adds what
-//! linfa-svm lacks: multiclass voting, and probabilities by Platt scaling with pairwise coupling
-//! (libsvm's method, as scikit-learn uses it).
+//! `SVC`: support vector classification, one-vs-one, trained by amber's port of libsvm's SMO
+//! solver ([`smo`]) with probabilities by Platt scaling and pairwise coupling ([`platt`]), so that
+//! the same data and `random_state` give scikit-learn's support vectors, decision values and
+//! probabilities.
 
-use amber_data::random::RandomState;
-use linfa::prelude::Fit;
-use linfa::DatasetBase;
-use linfa_svm::Svm;
+mod platt;
+mod smo;
+
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::check::{self, invalid};
 use crate::contract::{setters, Classifier, ClassifierParams};
 use crate::error::EstimatorError;
+use platt::{couple, libsvm_seed, sigmoid_predict, LibsvmRng};
+use smo::{Problem, Rows};
 
 const E: &str = "SVC";
 
@@ -56,12 +58,20 @@ pub enum FittedKernel {
 
 impl FittedKernel {
     fn eval(&self, a: ArrayView1<f64>, b: ArrayView1<f64>) -> f64 {
+        match (a.as_slice(), b.as_slice()) {
+            (Some(a), Some(b)) => self.eval_slices(a, b),
+            _ => self.eval_slices(&a.to_vec(), &b.to_vec()),
+        }
+    }
+
+    /// libsvm's `k_function` (the RBF kernel through the squared distance, summed in order).
+    fn eval_slices(&self, a: &[f64], b: &[f64]) -> f64 {
         match self {
             FittedKernel::Rbf { gamma } => {
-                let d2: f64 = a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum();
+                let d2 = a.iter().zip(b).fold(0.0, |s, (x, y)| s + (x - y) * (x - y));
                 (-gamma * d2).exp()
             }
-            FittedKernel::Linear => a.dot(&b),
+            FittedKernel::Linear => smo::dot(a, b),
         }
     }
 }
@@ -78,8 +88,17 @@ pub struct SVCParams {
     pub tol: f64,
     /// Fit Platt scaling so that `predict_proba` works (default `false`; costs 5 extra fits per pair).
     pub probability: bool,
-    /// Seed of the internal cross-validation of Platt scaling.
+    /// Seed of the internal cross-validation of Platt scaling (scikit-learn's `random_state`:
+    /// the same seed draws the same folds).
     pub random_state: u32,
+    /// Size limit of the kernel cache in MiB (default 200, scikit-learn's). It changes speed and
+    /// memory, never the model, so it is not recorded with the model's hyperparameters.
+    #[serde(skip, default = "default_cache_size")]
+    pub cache_size: f64,
+}
+
+fn default_cache_size() -> f64 {
+    200.0
 }
 
 impl Default for SVCParams {
@@ -90,6 +109,7 @@ impl Default for SVCParams {
             tol: 1e-3,
             probability: false,
             random_state: 0,
+            cache_size: default_cache_size(),
         }
     }
 }
@@ -106,6 +126,8 @@ impl SVCParams {
         probability: bool,
         /// Sets the seed.
         random_state: u32,
+        /// Sets the kernel cache's size limit in MiB.
+        cache_size: f64,
     }
 }
 
@@ -194,187 +216,13 @@ impl SVC {
     }
 }
 
-/// A binary problem's solution: the signed dual coefficient of every training row, and rho.
-fn solve_binary(
-    params: &SVCParams,
-    kernel: FittedKernel,
-    x: Array2<f64>,
-    positive: Vec<bool>,
-) -> Result<(Vec<f64>, f64), EstimatorError> {
-    let base = Svm::<f64, bool>::params().pos_neg_weights(params.c, params.c).eps(params.tol);
-    let svm_params = match kernel {
-        FittedKernel::Rbf { gamma } => base.gaussian_kernel(1.0 / gamma),
-        FittedKernel::Linear => base.linear_kernel(),
-    };
-    let data = DatasetBase::new(x, Array1::from(positive));
-    let svm = svm_params
-        .fit(&data)
-        .map_err(|e| EstimatorError::Training { estimator: E, message: e.to_string() })?;
-    Ok((svm.alpha, svm.rho))
-}
-
-/// Decision values of a binary solution on `test` rows.
-fn binary_decision(
-    kernel: FittedKernel,
-    train: ArrayView2<f64>,
-    alpha: &[f64],
-    rho: f64,
-    test: ArrayView2<f64>,
-) -> Vec<f64> {
-    test.axis_iter(Axis(0))
-        .map(|t| {
-            train
-                .axis_iter(Axis(0))
-                .zip(alpha)
-                .filter(|(_, a)| **a != 0.0)
-                .map(|(s, a)| a * kernel.eval(s, t))
-                .sum::<f64>()
-                - rho
-        })
-        .collect()
-}
-
-/// libsvm's `svm_binary_svc_probability`: decision values from a 5-fold internal cross-validation,
-/// then Platt's sigmoid fitted to them.
-fn fit_platt(
-    params: &SVCParams,
-    kernel: FittedKernel,
-    x: ArrayView2<f64>,
-    positive: &[bool],
-    rng: &mut RandomState,
-) -> Result<Platt, EstimatorError> {
-    const FOLDS: usize = 5;
-    let n = positive.len();
-    let order = rng.permutation(n);
-    let mut dec = vec![0.0; n];
-    for fold in 0..FOLDS {
-        let (start, end) = (fold * n / FOLDS, (fold + 1) * n / FOLDS);
-        let test: Vec<usize> = order[start..end].to_vec();
-        let train: Vec<usize> = order[..start].iter().chain(&order[end..]).copied().collect();
-        let labels: Vec<bool> = train.iter().map(|&i| positive[i]).collect();
-        let test_x = x.select(Axis(0), &test);
-        let values = match (labels.iter().any(|&p| p), labels.iter().any(|&p| !p)) {
-            (true, true) => {
-                let train_x = x.select(Axis(0), &train);
-                let (alpha, rho) = solve_binary(params, kernel, train_x.clone(), labels)?;
-                binary_decision(kernel, train_x.view(), &alpha, rho, test_x.view())
-            }
-            (true, false) => vec![1.0; test.len()],
-            (false, true) => vec![-1.0; test.len()],
-            (false, false) => vec![0.0; test.len()],
-        };
-        for (&i, v) in test.iter().zip(values) {
-            dec[i] = v;
-        }
-    }
-    Ok(sigmoid_train(&dec, positive))
-}
-
-/// Platt's sigmoid fitted by Newton's method with backtracking (Lin, Lin & Weng 2007, as in libsvm).
-fn sigmoid_train(dec: &[f64], positive: &[bool]) -> Platt {
-    let prior1 = positive.iter().filter(|&&p| p).count() as f64;
-    let prior0 = positive.len() as f64 - prior1;
-    let (hi, lo) = ((prior1 + 1.0) / (prior1 + 2.0), 1.0 / (prior0 + 2.0));
-    let t: Vec<f64> = positive.iter().map(|&p| if p { hi } else { lo }).collect();
-    let objective = |a: f64, b: f64| -> f64 {
-        dec.iter()
-            .zip(&t)
-            .map(|(d, ti)| {
-                let f = d * a + b;
-                if f >= 0.0 {
-                    ti * f + (-f).exp().ln_1p()
-                } else {
-                    (ti - 1.0) * f + f.exp().ln_1p()
-                }
-            })
-            .sum()
-    };
-    let (mut a, mut b) = (0.0, ((prior0 + 1.0) / (prior1 + 1.0)).ln());
-    let mut fval = objective(a, b);
-    for _ in 0..100 {
-        let (mut h11, mut h22, mut h21, mut g1, mut g2) = (1e-12, 1e-12, 0.0, 0.0, 0.0);
-        for (d, ti) in dec.iter().zip(&t) {
-            let f = d * a + b;
-            let (p, q) = if f >= 0.0 {
-                ((-f).exp() / (1.0 + (-f).exp()), 1.0 / (1.0 + (-f).exp()))
-            } else {
-                (1.0 / (1.0 + f.exp()), f.exp() / (1.0 + f.exp()))
-            };
-            let d2 = p * q;
-            h11 += d * d * d2;
-            h22 += d2;
-            h21 += d * d2;
-            let d1 = ti - p;
-            g1 += d * d1;
-            g2 += d1;
-        }
-        if g1.abs() < 1e-5 && g2.abs() < 1e-5 {
-            break;
-        }
-        let det = h11 * h22 - h21 * h21;
-        let (da, db) = (-(h22 * g1 - h21 * g2) / det, -(-h21 * g1 + h11 * g2) / det);
-        let gd = g1 * da + g2 * db;
-        let mut step = 1.0;
-        while step >= 1e-10 {
-            let (na, nb) = (a + step * da, b + step * db);
-            let nf = objective(na, nb);
-            if nf < fval + 1e-4 * step * gd {
-                (a, b, fval) = (na, nb, nf);
-                break;
-            }
-            step /= 2.0;
-        }
-        if step < 1e-10 {
-            break;
-        }
-    }
-    Platt { a, b }
-}
-
-/// libsvm's `multiclass_probability`: class probabilities from pairwise ones (Wu, Lin & Weng 2004,
-/// method 2). `r[i][j]` is P(class i | class i or j).
-fn couple(r: &[Vec<f64>]) -> Vec<f64> {
-    let k = r.len();
-    let mut q = vec![vec![0.0; k]; k];
-    for t in 0..k {
-        for j in 0..k {
-            if j != t {
-                q[t][t] += r[j][t] * r[j][t];
-                q[t][j] = -r[j][t] * r[t][j];
-            }
-        }
-    }
-    let mut p = vec![1.0 / k as f64; k];
-    let mut qp = vec![0.0; k];
-    let eps = 0.005 / k as f64;
-    for _ in 0..k.max(100) {
-        let mut pqp = 0.0;
-        for t in 0..k {
-            qp[t] = (0..k).map(|j| q[t][j] * p[j]).sum();
-            pqp += p[t] * qp[t];
-        }
-        if qp.iter().map(|v| (v - pqp).abs()).fold(0.0, f64::max) < eps {
-            break;
-        }
-        for t in 0..k {
-            let diff = (-qp[t] + pqp) / q[t][t];
-            p[t] += diff;
-            pqp = (pqp + diff * (diff * q[t][t] + 2.0 * qp[t])) / ((1.0 + diff) * (1.0 + diff));
-            for j in 0..k {
-                qp[j] = (qp[j] + diff * q[t][j]) / (1.0 + diff);
-                p[j] /= 1.0 + diff;
-            }
-        }
-    }
-    p
-}
-
 impl ClassifierParams for SVCParams {
     type Model = SVC;
 
     fn validate(&self) -> Result<(), EstimatorError> {
         check::positive(E, "C", self.c)?;
         check::positive(E, "tol", self.tol)?;
+        check::positive(E, "cache_size", self.cache_size)?;
         if let Kernel::Rbf { gamma: Gamma::Value(g) } = self.kernel {
             check::positive(E, "gamma", g)?;
         }
@@ -403,35 +251,70 @@ impl ClassifierParams for SVCParams {
                 },
             },
         };
-        let mut rng = RandomState::new(self.random_state);
-        let mut sv_rows: Vec<usize> = Vec::new(); // training row of each support vector
-        let mut pairs = Vec::new();
-        for first in 0..classes.len() {
-            for second in first + 1..classes.len() {
-                let rows: Vec<usize> =
-                    (0..codes.len()).filter(|&i| codes[i] == first || codes[i] == second).collect();
-                let positive: Vec<bool> = rows.iter().map(|&i| codes[i] == first).collect();
-                let xp = x.select(Axis(0), &rows);
-                let platt = if self.probability {
-                    Some(fit_platt(self, kernel, xp.view(), &positive, &mut rng)?)
-                } else {
-                    None
-                };
-                let (alpha, rho) = solve_binary(self, kernel, xp, positive)?;
-                let (mut support, mut dual_coef) = (Vec::new(), Vec::new());
-                for (&row, &a) in rows.iter().zip(&alpha) {
-                    if a.abs() > 100.0 * f64::EPSILON {
-                        let index = sv_rows.iter().position(|&r| r == row).unwrap_or_else(|| {
-                            sv_rows.push(row);
-                            sv_rows.len() - 1
-                        });
-                        support.push(index as u32);
-                        dual_coef.push(a);
-                    }
-                }
-                pairs.push(SvcPair { first, second, support, dual_coef, rho, platt });
+        let x = x.as_standard_layout();
+        let rows = Rows {
+            data: x.as_slice().ok_or_else(|| invalid(E, "the training matrix is not contiguous"))?,
+            d: x.ncols(),
+        };
+        // libsvm groups the rows by class (sorted), each group in the data's order.
+        let mut by_class: Vec<Vec<usize>> = vec![Vec::new(); classes.len()];
+        for (row, &code) in codes.iter().enumerate() {
+            if let Some(group) = by_class.get_mut(code) {
+                group.push(row);
             }
         }
+        let cache_bytes = (self.cache_size * f64::from(1u32 << 20)) as usize;
+        // The generator is drawn from in pair order; the pairs then train in parallel.
+        let mut rng = LibsvmRng::new(libsvm_seed(self.random_state));
+        let mut problems = Vec::new();
+        for (first, first_rows) in by_class.iter().enumerate() {
+            for (second, second_rows) in by_class.iter().enumerate().skip(first + 1) {
+                let problem = Problem {
+                    x: rows,
+                    rows: first_rows.iter().chain(second_rows).copied().collect(),
+                    y: first_rows.iter().map(|_| 1).chain(second_rows.iter().map(|_| -1)).collect(),
+                    c: vec![self.c; first_rows.len() + second_rows.len()],
+                };
+                let folds = self.probability.then(|| platt::folds(&problem, &mut rng));
+                problems.push((first, second, problem, folds));
+            }
+        }
+        let solved: Vec<_> = problems
+            .into_par_iter()
+            .map(|(first, second, problem, folds)| {
+                let platt = folds.map(|perm| platt::fit(&problem, &perm, kernel, self.tol, cache_bytes));
+                let pair_rows = problem.rows.clone();
+                (first, second, pair_rows, smo::solve(problem, kernel, self.tol, cache_bytes), platt)
+            })
+            .collect();
+        // Support vectors: every row with a nonzero coefficient in some pair, grouped by class
+        // (scikit-learn's `support_` order).
+        let mut is_sv = vec![false; codes.len()];
+        for (_, _, pair_rows, solution, _) in &solved {
+            for (&row, &coef) in pair_rows.iter().zip(&solution.coef) {
+                is_sv[row] |= coef != 0.0;
+            }
+        }
+        let (mut sv_rows, mut sv_index) = (Vec::new(), vec![u32::MAX; codes.len()]);
+        for &row in by_class.iter().flatten() {
+            if is_sv[row] {
+                sv_index[row] =
+                    u32::try_from(sv_rows.len()).map_err(|_| invalid(E, "too many support vectors"))?;
+                sv_rows.push(row);
+            }
+        }
+        let pairs = solved
+            .into_iter()
+            .map(|(first, second, pair_rows, solution, platt)| {
+                let (support, dual_coef) = pair_rows
+                    .iter()
+                    .zip(&solution.coef)
+                    .filter(|(_, c)| **c != 0.0)
+                    .map(|(&row, &c)| (sv_index[row], c))
+                    .unzip();
+                SvcPair { first, second, support, dual_coef, rho: solution.rho, platt }
+            })
+            .collect();
         let support_vectors = x.select(Axis(0), &sv_rows);
         let model = SVC { classes, kernel, support_vectors, pairs };
         model.validate()?;
@@ -474,14 +357,12 @@ impl Classifier for SVC {
         let mut proba = Array2::zeros((x.nrows(), k));
         for (d, mut out) in dec.axis_iter(Axis(0)).zip(proba.axis_iter_mut(Axis(0))) {
             let mut r = vec![vec![0.0; k]; k];
-            for ((value, pair), platt) in d.iter().zip(&self.pairs).zip(&platts) {
-                let f = value * platt.a + platt.b;
-                let p = if f >= 0.0 { (-f).exp() / (1.0 + (-f).exp()) } else { 1.0 / (1.0 + f.exp()) };
-                let p = p.clamp(1e-7, 1.0 - 1e-7);
+            for ((&value, pair), &platt) in d.iter().zip(&self.pairs).zip(&platts) {
+                let p = sigmoid_predict(value, platt);
                 r[pair.first][pair.second] = p;
                 r[pair.second][pair.first] = 1.0 - p;
             }
-            let p = if k == 2 { vec![r[0][1], r[1][0]] } else { couple(&r) };
+            let p = couple(&r);
             out.assign(&Array1::from(p));
         }
         Ok(proba)
