@@ -230,14 +230,10 @@ fn held_out_accuracy_is_close_to_sklearn() {
         let ours = test_accuracy(&case.dataset, &case.estimator);
         let name = format!("{} on {}", case.estimator, case.dataset);
         println!("{name}: amber {ours:.4}, scikit-learn {:.4}", case.test);
-        if case.dataset == "iris" && case.estimator.ends_with("LogisticRegression") {
-            assert_eq!(ours, 1.0, "{name}: the tutorial's test accuracy");
-        }
-        assert!(
-            (ours - case.test).abs() <= 0.02 + 1e-12,
-            "{name}: amber {ours} vs scikit-learn {}",
-            case.test
-        );
+        // Trees, forests and SVC are scikit-learn's exactly; logistic regression's coefficients
+        // differ in late digits (different stopping rules), which moves no held-out prediction
+        // here. Every case is compared exactly: one row is 0.2–0.9 % of a test set.
+        assert_eq!(ours, case.test, "{name}: amber {ours} vs scikit-learn {}", case.test);
     }
 }
 

@@ -91,8 +91,9 @@ pub struct SVCParams {
     /// Seed of the internal cross-validation of Platt scaling (scikit-learn's `random_state`:
     /// the same seed draws the same folds).
     pub random_state: u32,
-    /// Size limit of the kernel cache in MiB (default 200, scikit-learn's). It changes speed and
-    /// memory, never the model, so it is not recorded with the model's hyperparameters.
+    /// Size limit of the kernel cache in MiB (default 200, scikit-learn's), shared by the pairs
+    /// trained at the same time. It changes speed and memory, never the model, so it is not
+    /// recorded with the model's hyperparameters.
     #[serde(skip, default = "default_cache_size")]
     pub cache_size: f64,
 }
@@ -279,6 +280,10 @@ impl ClassifierParams for SVCParams {
                 problems.push((first, second, problem, folds));
             }
         }
+        // Pairs trained at the same time share the cache budget, so that the whole fit stays
+        // within `cache_size` as libsvm's sequential one does.
+        let concurrent = rayon::current_num_threads().min(problems.len()).max(1);
+        let cache_bytes = cache_bytes / concurrent;
         let solved: Vec<_> = problems
             .into_par_iter()
             .map(|(first, second, problem, folds)| {

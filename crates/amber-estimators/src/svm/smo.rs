@@ -529,8 +529,9 @@ impl Cache {
             while self.room < more && self.next[head] != head {
                 self.evict(self.next[head]);
             }
-            let column = self.columns[i].get_or_insert_with(Default::default);
-            Rc::make_mut(column).resize(len, 0.0);
+            let column = Rc::make_mut(self.columns[i].get_or_insert_with(Default::default));
+            column.reserve_exact(more);
+            column.resize(len, 0.0);
             self.room = self.room.saturating_sub(more);
             have
         } else {
