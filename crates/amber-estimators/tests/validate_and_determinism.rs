@@ -68,6 +68,17 @@ fn corrupted_trees_are_rejected() {
     let mut m = good.clone();
     m.tree.value[[0, 0]] = f64::INFINITY;
     assert_invalid("infinite distribution", m.validate());
+    // Leaf distributions are probabilities: each sums to 1 and none is negative.
+    let last = m.tree.n_leaves() - 1;
+    let mut m = good.clone();
+    m.tree.value.row_mut(last).mapv_inplace(|p| p * 0.9);
+    assert_invalid("distribution summing to 0.9", m.validate());
+    let mut m = good.clone();
+    m.tree.value.row_mut(last).assign(&ndarray::array![1.5, -0.5, 0.0]);
+    assert_invalid("negative probability summing to 1", m.validate());
+    let mut m = good.clone();
+    m.tree.value.row_mut(last).assign(&ndarray::array![0.25, 0.5, 0.25]);
+    m.validate().unwrap();
     let mut m = good.clone();
     m.tree.feature.pop();
     assert_invalid("ragged arrays", m.validate());

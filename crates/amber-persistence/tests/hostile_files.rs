@@ -368,3 +368,64 @@ forgery_tests! {
         .unwrap();
     forged_pipeline: FittedPipeline = penguins_pipeline();
 }
+
+/// FORMAT.md's compatibility promises, each of which a plausible bug would break: any minor
+/// version of this major loads; the checksum covers the version fields too; unknown header fields
+/// are ignored; `save` re-loads what it wrote by default; `verify` on a kind it does not know is a
+/// named header error.
+#[test]
+fn format_compatibility_promises_hold() {
+    use sha2::Digest;
+    let good = saved(&logistic(), None);
+    let reframed = |minor: u16| {
+        let mut bytes = good.clone();
+        bytes[10..12].copy_from_slice(&minor.to_le_bytes());
+        let end = bytes.len() - 32;
+        let sum = sha2::Sha256::digest(&bytes[..end]);
+        bytes[end..].copy_from_slice(&sum);
+        bytes
+    };
+    // "format minor: any value loads", below and above this reader's.
+    for minor in [0, FORMAT_MINOR + 1, u16::MAX] {
+        load_lr(&reframed(minor)).unwrap_or_else(|e| panic!("minor {minor}: {e}"));
+    }
+    // The checksum covers bytes 0..16 too: a changed minor version without a new checksum is caught.
+    let mut bad = good.clone();
+    bad[10] ^= 1;
+    assert!(matches!(load_lr(&bad), Err(PersistError::ChecksumMismatch { .. })));
+
+    // "unknown fields are ignored": a header from a newer minor version with a field this reader
+    // has never heard of.
+    let (header_bytes, payload) = parts(&good);
+    let mut value: ciborium::Value = ciborium::from_reader(header_bytes.as_slice()).unwrap();
+    let ciborium::Value::Map(entries) = &mut value else { panic!("the header is a map") };
+    entries.push((ciborium::Value::Text("added_in_1_9".into()), ciborium::Value::Integer(7.into())));
+    let (model, header) = load_lr(&format::encode(&cbor(&value), &payload)).unwrap();
+    assert_eq!(model, logistic());
+    assert_eq!(header.kind, "logistic_regression");
+
+    // "by default re-loads the file it wrote".
+    assert!(SaveOptions::default().verify_after_save);
+
+    // A kind no reader knows: `verify` names the header, and the kind, bounded.
+    let header: Header = ciborium::from_reader(header_bytes.as_slice()).unwrap();
+    let mut alien = header.clone();
+    alien.kind = format!("alien_{}", "x".repeat(500));
+    let tmp = scratch();
+    let path = tmp.path().join("alien.amber");
+    std::fs::write(&path, forge(&alien, &payload)).unwrap();
+    match verify(&path) {
+        Err(e @ PersistError::Decode { part: "header", .. }) => {
+            let msg = e.to_string();
+            assert!(msg.contains("unknown kind \"alien_") && msg.len() < 400, "{msg}");
+        }
+        other => panic!("expected a header error, got {other:?}"),
+    }
+    // Asking for a type is a wrong-kind error naming both.
+    match load_bytes::<DecisionTreeClassifier>(&forge(&header, &payload), Path::new(P)) {
+        Err(PersistError::WrongKind { expected, found, .. }) => {
+            assert_eq!((expected, found.as_str()), ("decision_tree_classifier", "logistic_regression"));
+        }
+        other => panic!("expected WrongKind, got {other:?}"),
+    }
+}
