@@ -2,7 +2,7 @@
 //! Reference: tests/fixtures/sklearn_metrics.json, written by tools/sklearn_metrics.py.
 
 use amber_data::datasets;
-use amber_estimators::DecisionTreeClassifier;
+use amber_estimators::{DecisionTreeClassifier, RandomForestClassifier};
 use amber_model_selection::metrics::{self, Average, MetricError};
 use amber_model_selection::*;
 use amber_pipeline::Pipeline;
@@ -134,4 +134,74 @@ fn grid_search_over_max_depth_matches_sklearn_on_breast_cancer() {
     }
     assert_eq!(result.best_params["classifier.max_depth"], g["best_max_depth"]);
     assert!((result.best_score - g["best_score"].as_f64().unwrap()).abs() < 1e-12);
+}
+
+fn scoring_named(name: &str) -> Scoring {
+    [Scoring::Accuracy, Scoring::F1Macro, Scoring::F1Weighted, Scoring::RocAuc, Scoring::NegLogLoss]
+        .into_iter()
+        .find(|s| s.name() == name)
+        .unwrap_or_else(|| panic!("no scoring {name}"))
+}
+
+/// Every scoring, fold by fold, equals scikit-learn's `cross_val_score` with that scoring. The
+/// forest and the folds are scikit-learn's exactly (tools/sklearn_scorings.py), so the predictions
+/// are the same and only the scoring is tested: a scoring without its sign, or weighted as macro,
+/// fails here.
+#[test]
+fn every_scoring_equals_sklearns_fold_by_fold() {
+    let fx: Value = serde_json::from_str(include_str!("fixtures/sklearn_scorings.json")).unwrap();
+    let cv = StratifiedKFold::new(5).shuffled(1);
+    let forest = Pipeline::new().classifier(
+        "c",
+        RandomForestClassifier::params().n_estimators(10).max_depth(Some(3)).random_state(0),
+    );
+    let mut checked = 0;
+    for case in fx["cases"].as_array().unwrap() {
+        let table = datasets::load(case["dataset"].as_str().unwrap()).unwrap().table;
+        let target = case["target"].as_str().unwrap();
+        for (name, expected) in case["scores"].as_object().unwrap() {
+            let ours = cross_validate(&forest, &table, target, &cv, scoring_named(name), None).unwrap();
+            let theirs: Vec<f64> = expected.as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+            assert_eq!(ours.scores.len(), theirs.len());
+            for (fold, (a, b)) in ours.scores.iter().zip(&theirs).enumerate() {
+                // Measured: equal, but for log loss 1 ulp apart (summation order); 10× that.
+                assert!(
+                    (a - b).abs() <= 1e-15,
+                    "{name} on {} fold {fold}: {a} vs scikit-learn {b}",
+                    case["dataset"]
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 10, "5 scorings × 2 datasets");
+}
+
+/// A grid search ranked by `neg_log_loss` picks scikit-learn's best depth, with its mean scores.
+#[test]
+fn grid_search_by_log_loss_picks_sklearns_best() {
+    let fx: Value = serde_json::from_str(include_str!("fixtures/sklearn_scorings.json")).unwrap();
+    let cv = StratifiedKFold::new(5).shuffled(1);
+    for case in fx["grid"].as_array().unwrap() {
+        let table = datasets::load(case["dataset"].as_str().unwrap()).unwrap().table;
+        let search = GridSearch::new(
+            Pipeline::new()
+                .classifier("c", RandomForestClassifier::params().n_estimators(10).random_state(0)),
+        )
+        .param("c.max_depth", case["max_depth"].as_array().unwrap().clone())
+        .fit(&table, case["target"].as_str().unwrap(), &cv, Scoring::NegLogLoss, None)
+        .unwrap();
+        let best = case["best_index"].as_u64().unwrap() as usize;
+        assert_eq!(search.best_index, best, "{}", case["dataset"]);
+        for (c, theirs) in search.candidates.iter().zip(case["mean_test_score"].as_array().unwrap()) {
+            let theirs = theirs.as_f64().unwrap();
+            // Measured: 1 ulp apart at most.
+            assert!(
+                (c.cv.mean - theirs).abs() <= 1e-15,
+                "{}: mean {} vs {theirs}",
+                case["dataset"],
+                c.cv.mean
+            );
+        }
+    }
 }
