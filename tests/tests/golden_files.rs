@@ -36,14 +36,14 @@ fn every_golden_file_loads_and_verifies() {
             assert!(kinds.iter().any(|k| k == kind), "format-v{version} lacks a {kind} golden file");
         }
     }
-    assert!(versions >= 4 && files >= 46, "{versions} versions, {files} files");
+    assert!(versions >= 5 && files >= 59, "{versions} versions, {files} files");
 }
 
 /// The signed golden files (format 1.1 on) verify with the published key beside them, and fail by
 /// name with another key or when a signature is required but the file is unsigned.
 #[test]
 fn signed_golden_files_verify_with_their_key_only() {
-    for version in ["1.1", "1.2", "1.3"] {
+    for version in ["1.1", "1.2", "1.3", "1.4"] {
         check_signed(&repo_root().join(format!("tests/fixtures/format-v{version}")));
     }
 }
@@ -78,7 +78,7 @@ fn check_signed(dir: &std::path::Path) {
 fn feature_importances_arrived_in_format_1_2() {
     use amber_estimators::{DecisionTreeClassifier, RandomForestClassifier};
     use amber_persistence::load;
-    for (version, expect) in [("1.0", false), ("1.1", false), ("1.2", true), ("1.3", true)] {
+    for (version, expect) in [("1.0", false), ("1.1", false), ("1.2", true), ("1.3", true), ("1.4", true)] {
         let dir = repo_root().join(format!("tests/fixtures/format-v{version}"));
         let tree: DecisionTreeClassifier = load(dir.join("decision_tree_classifier.amber")).unwrap();
         let forest: RandomForestClassifier = load(dir.join("random_forest_classifier.amber")).unwrap();
@@ -100,7 +100,7 @@ fn feature_importances_arrived_in_format_1_2() {
 fn pipeline_hyperparameters_arrived_in_format_1_3() {
     use amber_persistence::load_with_header;
     use amber_pipeline::FittedPipeline;
-    for (version, expect) in [("1.0", false), ("1.1", false), ("1.2", false), ("1.3", true)] {
+    for (version, expect) in [("1.0", false), ("1.1", false), ("1.2", false), ("1.3", true), ("1.4", true)] {
         let path = repo_root().join(format!("tests/fixtures/format-v{version}/pipeline.amber"));
         let (p, header): (FittedPipeline, _) = load_with_header(&path).unwrap();
         assert_eq!(!p.params().is_empty(), expect, "format {version}");
@@ -108,5 +108,29 @@ fn pipeline_hyperparameters_arrived_in_format_1_3() {
             assert_eq!(header.hyperparameters, Some(serde_json::to_value(p.params()).unwrap()));
             assert!(p.params().contains_key("classifier.C"), "{:?}", p.params());
         }
+    }
+}
+
+/// Format 1.4 added class weights to the hyperparameters of trees, forests and SVC (a payload
+/// field with a serde default, left out when absent): the 1.4 golden pipeline's forest has them,
+/// by path in the header too, and every older pipeline loads without.
+#[test]
+fn class_weights_arrived_in_format_1_4() {
+    use amber_estimators::ClassWeight;
+    use amber_persistence::load_with_header;
+    use amber_pipeline::{ClassifierSpec, FittedPipeline};
+    let path = repo_root().join("tests/fixtures/format-v1.4/class_weighted_pipeline.amber");
+    let (p, header): (FittedPipeline, _) = load_with_header(&path).unwrap();
+    assert_eq!(p.params()["classifier.class_weight"], serde_json::json!("balanced"));
+    assert_eq!(header.hyperparameters, Some(serde_json::to_value(p.params()).unwrap()));
+    let spec = p.spec.as_ref().and_then(|s| s.classifier.as_ref()).map(|c| &c.spec);
+    assert!(
+        matches!(spec, Some(ClassifierSpec::RandomForestClassifier(f)) if f.class_weight == Some(ClassWeight::Balanced)),
+        "{spec:?}"
+    );
+    for version in ["1.0", "1.1", "1.2", "1.3", "1.4"] {
+        let path = repo_root().join(format!("tests/fixtures/format-v{version}/pipeline.amber"));
+        let (p, _): (FittedPipeline, _) = load_with_header(&path).unwrap();
+        assert!(!p.params().contains_key("classifier.class_weight"), "format {version}");
     }
 }

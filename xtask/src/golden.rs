@@ -54,6 +54,19 @@ pub fn run() -> Result<(), Box<dyn Error>> {
         .classifier("classifier", LogisticRegression::params().max_iter(500));
     let fitted = pipeline.fit(&penguins, "species")?;
     write(&dir, &fitted, &p.clone().compress(3))?;
+    // Class weights (format 1.4): a pipeline whose classifier has them, under its own name.
+    let weighted = Pipeline::new().transformer("pre", ColumnTransformer::standard()).classifier(
+        "classifier",
+        RandomForestClassifier::params().n_estimators(5).class_weight(Some(ClassWeight::Balanced)),
+    );
+    let weighted = weighted.fit(&penguins, "species")?;
+    let path = dir.join("class_weighted_pipeline.amber");
+    save(
+        &weighted,
+        &path,
+        &SaveOptions { sidecar: false, ..p.clone().compress(3) }.description("golden file"),
+    )?;
+    println!("wrote {}", path.display());
     // Signed files (format 1.1 on), with the public key beside them.
     let key = SecretKey::from_seed(GOLDEN_KEY_SEED);
     std::fs::write(dir.join("signing-key.pub.pem"), key.public_key().to_pem()?)?;

@@ -70,10 +70,66 @@ impl RandomState {
         }
     }
 
+    /// numpy's legacy `choice(len(weights), size, replace=True, p=weights / weights.sum())`: the
+    /// cumulative sum of `p` divided by its last value, searched (`side="right"`) for each of
+    /// `size` [`RandomState::random_sample`] draws. `weights` are non-negative with a positive sum.
+    ///
+    /// ```
+    /// use amber_data::random::RandomState;
+    ///
+    /// // numpy: np.random.RandomState(0).choice(3, 5, p=[0.5, 0.0, 0.5]) == [2, 2, 2, 2, 0]
+    /// assert_eq!(RandomState::new(0).choice_weighted(&[1.0, 0.0, 1.0], 5), [2, 2, 2, 2, 0]);
+    /// ```
+    pub fn choice_weighted(&mut self, weights: &[f64], size: usize) -> Vec<usize> {
+        let total = numpy_sum(weights);
+        let mut cdf: Vec<f64> = Vec::with_capacity(weights.len());
+        let mut running = 0.0;
+        for w in weights {
+            running += w / total;
+            cdf.push(running);
+        }
+        let last = cdf.last().copied().unwrap_or(1.0);
+        cdf.iter_mut().for_each(|c| *c /= last);
+        let top = weights.len().saturating_sub(1);
+        (0..size)
+            .map(|_| {
+                let u = self.random_sample();
+                cdf.partition_point(|&c| c <= u).min(top)
+            })
+            .collect()
+    }
+
     /// numpy's `permutation(n)`: `arange(n)`, shuffled.
     pub fn permutation(&mut self, n: usize) -> Vec<usize> {
         let mut v: Vec<usize> = (0..n).collect();
         self.shuffle(&mut v);
         v
+    }
+}
+
+/// numpy's `np.sum` of a float64 array: pairwise summation (8 accumulators up to 128 values,
+/// halves beyond), so that sums of many values round as numpy's do.
+///
+/// ```
+/// let v: Vec<f64> = (0..1000).map(|i| 0.1 * i as f64).collect();
+/// assert_eq!(amber_data::random::numpy_sum(&v), 49950.0);
+/// ```
+pub fn numpy_sum(a: &[f64]) -> f64 {
+    let n = a.len();
+    if n < 8 {
+        a.iter().fold(0.0, |s, x| s + x)
+    } else if n <= 128 {
+        let mut r = [0.0; 8];
+        r.copy_from_slice(&a[..8]);
+        let blocks = n - n % 8;
+        for chunk in a[8..blocks].chunks_exact(8) {
+            r.iter_mut().zip(chunk).for_each(|(r, x)| *r += x);
+        }
+        let res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        a[blocks..].iter().fold(res, |s, x| s + x)
+    } else {
+        let half = n / 2;
+        let half = half - half % 8;
+        numpy_sum(&a[..half]) + numpy_sum(&a[half..])
     }
 }

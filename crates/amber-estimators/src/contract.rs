@@ -14,7 +14,18 @@ pub trait ClassifierParams {
     /// Checks every hyperparameter; a bad one is [`EstimatorError::InvalidParameter`].
     fn validate(&self) -> Result<(), EstimatorError>;
     /// Fits on `x` (rows × features, finite) and class indices `y` (one per row, ≥ 2 distinct).
-    fn fit(&self, x: ArrayView2<f64>, y: &[usize]) -> Result<Self::Model, EstimatorError>;
+    fn fit(&self, x: ArrayView2<f64>, y: &[usize]) -> Result<Self::Model, EstimatorError> {
+        self.fit_weighted(x, y, None)
+    }
+    /// [`ClassifierParams::fit`] with a weight per row (scikit-learn's `sample_weight`: finite,
+    /// non-negative, not all zero), multiplied by the class weights where the estimator has them.
+    /// Estimators that cannot take weights say so with [`EstimatorError::InvalidParameter`].
+    fn fit_weighted(
+        &self,
+        x: ArrayView2<f64>,
+        y: &[usize],
+        sample_weight: Option<&[f64]>,
+    ) -> Result<Self::Model, EstimatorError>;
 }
 
 /// A fitted classifier: plain data, with predictions over the classes seen in training.

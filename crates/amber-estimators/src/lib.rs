@@ -31,6 +31,7 @@ mod linear;
 mod svm;
 pub mod transform;
 pub mod tree;
+mod weights;
 
 /// The linfa version amber trains with, recorded in every model file's header. Pinned beside the
 /// workspace's `linfa` dependency; a test checks the two agree.
@@ -48,3 +49,4 @@ pub use tree::{
     Criterion, DecisionTreeClassifier, DecisionTreeClassifierParams, MaxFeatures, RandomForestClassifier,
     RandomForestClassifierParams, Tree, TreeParams, MAX_ESTIMATORS,
 };
+pub use weights::ClassWeight;

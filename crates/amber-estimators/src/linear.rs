@@ -99,8 +99,22 @@ impl ClassifierParams for LogisticRegressionParams {
         param(E, "max_iter", self.max_iter, self.max_iter > 0, "must be at least 1")
     }
 
-    fn fit(&self, x: ArrayView2<f64>, y: &[usize]) -> Result<LogisticRegression, EstimatorError> {
+    fn fit_weighted(
+        &self,
+        x: ArrayView2<f64>,
+        y: &[usize],
+        sample_weight: Option<&[f64]>,
+    ) -> Result<LogisticRegression, EstimatorError> {
         self.validate()?;
+        if sample_weight.is_some() {
+            return Err(EstimatorError::InvalidParameter {
+                estimator: E,
+                name: "sample_weight",
+                value: "given".into(),
+                reason:
+                    "LogisticRegression cannot take sample weights yet (its solver, linfa-logistic, has none)",
+            });
+        }
         let classes = check::classification_data(E, x, y)?;
         let codes = check::encode(&classes, y);
         let n = x.nrows() as f64;

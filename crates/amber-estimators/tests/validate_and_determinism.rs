@@ -294,3 +294,39 @@ fn svc_is_identical_for_any_thread_count_and_cache_size() {
     assert_eq!(one, fit_with(3, &calibrated.clone().cache_size(1e-4), &x, &y));
     assert_ne!(one, fit_with(1, &calibrated.clone().random_state(4), &x, &y), "the seed is used");
 }
+
+/// Bad weights are named parameter errors; an estimator that cannot take weights says so.
+#[test]
+fn weights_are_checked() {
+    let (x, y) = iris();
+    let param_error = |r: Result<(), EstimatorError>, name: &str| match r {
+        Err(EstimatorError::InvalidParameter { name: n, .. }) => assert_eq!(n, name),
+        other => panic!("expected a {name} error, got {other:?}"),
+    };
+    let tree = DecisionTreeClassifier::params();
+    let fit = |w: &[f64]| tree.fit_weighted(x.view(), &y, Some(w)).map(|_| ());
+    param_error(fit(&[1.0; 3]), "sample_weight");
+    param_error(fit(&vec![0.0; 150]), "sample_weight");
+    let mut w = vec![1.0; 150];
+    w[7] = f64::NAN;
+    param_error(fit(&w), "sample_weight");
+    w[7] = -1.0;
+    param_error(fit(&w), "sample_weight");
+    let explicit = |pairs: &[(usize, f64)]| Some(ClassWeight::Explicit(pairs.iter().copied().collect()));
+    param_error(tree.clone().class_weight(explicit(&[(0, -2.0)])).validate(), "class_weight");
+    param_error(
+        tree.clone().class_weight(explicit(&[(5, 2.0)])).fit(x.view(), &y).map(|_| ()),
+        "class_weight",
+    );
+    param_error(tree.clone().class_weight(Some(ClassWeight::BalancedSubsample)).validate(), "class_weight");
+    param_error(SVC::params().class_weight(Some(ClassWeight::BalancedSubsample)).validate(), "class_weight");
+    let lr = LogisticRegression::params().fit_weighted(x.view(), &y, Some(&vec![1.0; 150]));
+    param_error(lr.map(|_| ()), "sample_weight");
+    // Weight 0 everywhere in one class leaves SVC nothing to separate: a named error too.
+    let mut w = vec![1.0; 150];
+    y.iter().zip(w.iter_mut()).filter(|(c, _)| **c == 2).for_each(|(_, w)| *w = 0.0);
+    param_error(SVC::params().fit_weighted(x.view(), &y, Some(&w)).map(|_| ()), "sample_weight");
+    // A tree is unchanged by weights that are all equal.
+    let doubled = tree.fit_weighted(x.view(), &y, Some(&[2.0; 150])).unwrap();
+    assert_eq!(cbor(&tree.fit(x.view(), &y).unwrap()), cbor(&doubled));
+}

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::check::{self, invalid};
 use crate::contract::{setters, Classifier, ClassifierParams};
 use crate::error::EstimatorError;
+use crate::weights::{self, ClassWeight};
 use platt::{couple, libsvm_seed, sigmoid_predict, LibsvmRng};
 use smo::{Problem, Rows};
 
@@ -96,6 +97,10 @@ pub struct SVCParams {
     /// recorded with the model's hyperparameters.
     #[serde(skip, default = "default_cache_size")]
     pub cache_size: f64,
+    /// Class weights (default none): each class's `C` is multiplied by its weight. Not written
+    /// when absent, so files without class weights are unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_weight: Option<ClassWeight>,
 }
 
 fn default_cache_size() -> f64 {
@@ -111,6 +116,7 @@ impl Default for SVCParams {
             probability: false,
             random_state: 0,
             cache_size: default_cache_size(),
+            class_weight: None,
         }
     }
 }
@@ -129,6 +135,8 @@ impl SVCParams {
         random_state: u32,
         /// Sets the kernel cache's size limit in MiB.
         cache_size: f64,
+        /// Sets the class weights.
+        class_weight: Option<ClassWeight>,
     }
 }
 
@@ -224,16 +232,43 @@ impl ClassifierParams for SVCParams {
         check::positive(E, "C", self.c)?;
         check::positive(E, "tol", self.tol)?;
         check::positive(E, "cache_size", self.cache_size)?;
+        match &self.class_weight {
+            Some(ClassWeight::BalancedSubsample) => {
+                return Err(EstimatorError::InvalidParameter {
+                    estimator: E,
+                    name: "class_weight",
+                    value: "balanced_subsample".into(),
+                    reason: "is for forests; SVC takes balanced or explicit weights",
+                })
+            }
+            Some(cw) => cw.validate(E)?,
+            None => {}
+        }
         if let Kernel::Rbf { gamma: Gamma::Value(g) } = self.kernel {
             check::positive(E, "gamma", g)?;
         }
         Ok(())
     }
 
-    fn fit(&self, x: ArrayView2<f64>, y: &[usize]) -> Result<SVC, EstimatorError> {
+    fn fit_weighted(
+        &self,
+        x: ArrayView2<f64>,
+        y: &[usize],
+        sample_weight: Option<&[f64]>,
+    ) -> Result<SVC, EstimatorError> {
         self.validate()?;
         let classes = check::classification_data(E, x, y)?;
         let codes = check::encode(&classes, y);
+        let row_weights = weights::sample_weights(E, sample_weight, codes.len())?;
+        // libsvm: each class's C times its weight, then each row's bound is its weight times that.
+        let class_c: Vec<f64> = match &self.class_weight {
+            Some(cw) => cw
+                .per_class(E, &classes, &codes, &vec![1.0; codes.len()])?
+                .iter()
+                .map(|w| self.c * w)
+                .collect(),
+            None => vec![self.c; classes.len()],
+        };
         let p = x.ncols() as f64;
         let kernel = match self.kernel {
             Kernel::Linear => FittedKernel::Linear,
@@ -257,12 +292,21 @@ impl ClassifierParams for SVCParams {
             data: x.as_slice().ok_or_else(|| invalid(E, "the training matrix is not contiguous"))?,
             d: x.ncols(),
         };
-        // libsvm groups the rows by class (sorted), each group in the data's order.
+        // libsvm leaves out rows of weight 0, then groups the rows by class (sorted), each group
+        // in the data's order.
         let mut by_class: Vec<Vec<usize>> = vec![Vec::new(); classes.len()];
         for (row, &code) in codes.iter().enumerate() {
-            if let Some(group) = by_class.get_mut(code) {
+            if let (Some(group), true) = (by_class.get_mut(code), row_weights[row] > 0.0) {
                 group.push(row);
             }
+        }
+        if let Some(code) = by_class.iter().position(Vec::is_empty) {
+            return Err(EstimatorError::InvalidParameter {
+                estimator: E,
+                name: "sample_weight",
+                value: format!("0 for every row of class {}", classes.get(code).copied().unwrap_or(code)),
+                reason: "every class needs a row of positive weight",
+            });
         }
         let cache_bytes = (self.cache_size * f64::from(1u32 << 20)) as usize;
         // The generator is drawn from in pair order; the pairs then train in parallel.
@@ -274,7 +318,11 @@ impl ClassifierParams for SVCParams {
                     x: rows,
                     rows: first_rows.iter().chain(second_rows).copied().collect(),
                     y: first_rows.iter().map(|_| 1).chain(second_rows.iter().map(|_| -1)).collect(),
-                    c: vec![self.c; first_rows.len() + second_rows.len()],
+                    c: first_rows
+                        .iter()
+                        .map(|&r| row_weights[r] * class_c[first])
+                        .chain(second_rows.iter().map(|&r| row_weights[r] * class_c[second]))
+                        .collect(),
                 };
                 let folds = self.probability.then(|| platt::folds(&problem, &mut rng));
                 problems.push((first, second, problem, folds));

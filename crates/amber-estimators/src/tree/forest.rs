@@ -9,6 +9,7 @@ use super::{fit_tree, tree_setters, trees_proba, MaxFeatures, Tree, TreeParams};
 use crate::check::{self, invalid};
 use crate::contract::{Classifier, ClassifierParams};
 use crate::error::EstimatorError;
+use crate::weights::{self, ClassWeight};
 
 const RF: &str = "RandomForestClassifier";
 /// The most trees a forest may have (checked before anything is allocated).
@@ -26,6 +27,10 @@ pub struct RandomForestClassifierParams {
     pub bootstrap: bool,
     /// Seed of everything random: per-tree seeds, bootstrap samples, feature sampling.
     pub random_state: u32,
+    /// Class weights (default none): balanced, balanced per bootstrap sample, or explicit. Not
+    /// written when absent, so files without class weights are unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_weight: Option<ClassWeight>,
 }
 
 impl Default for RandomForestClassifierParams {
@@ -35,6 +40,7 @@ impl Default for RandomForestClassifierParams {
             tree: TreeParams::new(MaxFeatures::Sqrt),
             bootstrap: true,
             random_state: 0,
+            class_weight: None,
         }
     }
 }
@@ -49,6 +55,11 @@ impl RandomForestClassifierParams {
     /// Sets `bootstrap`.
     pub fn bootstrap(mut self, on: bool) -> Self {
         self.bootstrap = on;
+        self
+    }
+    /// Sets the class weights.
+    pub fn class_weight(mut self, class_weight: Option<ClassWeight>) -> Self {
+        self.class_weight = class_weight;
         self
     }
 }
@@ -98,37 +109,63 @@ impl ClassifierParams for RandomForestClassifierParams {
 
     fn validate(&self) -> Result<(), EstimatorError> {
         check::count(RF, "n_estimators", self.n_estimators, 1, MAX_ESTIMATORS, "must be from 1 to 100,000")?;
-        self.tree.validate(RF)
+        self.tree.validate(RF)?;
+        self.class_weight.as_ref().map_or(Ok(()), |cw| cw.validate(RF))
     }
 
-    fn fit(&self, x: ArrayView2<f64>, y: &[usize]) -> Result<RandomForestClassifier, EstimatorError> {
+    fn fit_weighted(
+        &self,
+        x: ArrayView2<f64>,
+        y: &[usize],
+        sample_weight: Option<&[f64]>,
+    ) -> Result<RandomForestClassifier, EstimatorError> {
         self.validate()?;
         let classes = check::classification_data(RF, x, y)?;
         let growth = self.tree.growth(RF, x.ncols())?;
         let codes = check::encode(&classes, y);
         let n = x.nrows();
         let x32 = super::to_f32(RF, x)?;
+        // scikit-learn (1.9): class weights (balanced ones weighted by the sample weights) times
+        // the sample weights give one weight per row, except balanced_subsample with bootstrap,
+        // computed on each tree's sample instead.
+        let per_tree = self.bootstrap && self.class_weight == Some(ClassWeight::BalancedSubsample);
+        let expanded = if per_tree { None } else { self.class_weight.as_ref() };
+        let row_weights = weights::expand_weighted(RF, expanded, sample_weight, &classes, &codes)?;
         // scikit-learn: one randint(2**31 - 1) per tree from the forest's RandomState.
         let mut forest_rng = RandomState::new(self.random_state);
         let seeds: Vec<u32> =
             (0..self.n_estimators).map(|_| forest_rng.interval(i32::MAX as u64 - 1) as u32).collect();
+        let ones = vec![1.0; if self.bootstrap || row_weights.is_some() { 0 } else { n }];
         let grown: Vec<(Tree, Vec<f64>)> = seeds
             .par_iter()
             .map(|&seed| {
-                let mut weights = vec![if self.bootstrap { 0.0 } else { 1.0 }; n];
-                if self.bootstrap {
-                    // scikit-learn: randint(0, n, n) on its own RandomState(tree seed); counts
-                    // become weights.
-                    let mut rng = RandomState::new(seed);
-                    for _ in 0..n {
-                        if let Some(w) = weights.get_mut(rng.interval(n as u64 - 1) as usize) {
-                            *w += 1.0;
-                        }
+                if !self.bootstrap {
+                    let w = row_weights.as_deref().unwrap_or(&ones);
+                    return Ok(fit_tree(x32.view(), &codes, w, classes.len(), growth, seed));
+                }
+                // scikit-learn: n rows drawn with replacement on RandomState(tree seed), uniformly
+                // (randint) or, with row weights, in proportion to them (choice); the draw counts
+                // are the tree's row weights (times the sample's balanced class weights).
+                let mut rng = RandomState::new(seed);
+                let drawn: Vec<usize> = match &row_weights {
+                    None => (0..n).map(|_| rng.interval(n as u64 - 1) as usize).collect(),
+                    Some(w) => rng.choice_weighted(w, n),
+                };
+                let mut weights = vec![0.0; n];
+                for i in drawn {
+                    if let Some(c) = weights.get_mut(i) {
+                        *c += 1.0;
                     }
                 }
-                fit_tree(x32.view(), &codes, &weights, classes.len(), growth, seed)
+                if per_tree {
+                    let balanced = ClassWeight::Balanced.per_class(RF, &classes, &codes, &weights)?;
+                    for (w, &code) in weights.iter_mut().zip(&codes) {
+                        *w *= balanced.get(code).copied().unwrap_or(0.0);
+                    }
+                }
+                Ok(fit_tree(x32.view(), &codes, &weights, classes.len(), growth, seed))
             })
-            .collect();
+            .collect::<Result<_, EstimatorError>>()?;
         let p = x.ncols();
         let split: Vec<&Vec<f64>> = grown.iter().filter(|(t, _)| t.n_splits() > 0).map(|(_, i)| i).collect();
         let mut feature_importances = vec![0.0; p];

@@ -16,6 +16,7 @@ pub use forest::{RandomForestClassifier, RandomForestClassifierParams, MAX_ESTIM
 use crate::check::{self, param};
 use crate::contract::{Classifier, ClassifierParams};
 use crate::error::EstimatorError;
+use crate::weights::{self, ClassWeight};
 use builder::Growth;
 
 /// How a tree grows: shared by [`DecisionTreeClassifierParams`] and [`RandomForestClassifierParams`].
@@ -246,16 +247,29 @@ pub struct DecisionTreeClassifierParams {
     /// Seed of the feature order at each split (matters for ties and when `max_features` < all);
     /// scikit-learn's `random_state`, with the same effect.
     pub random_state: u32,
+    /// Class weights (default none): [`ClassWeight::Balanced`] or explicit. Not written when
+    /// absent, so files without class weights are unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_weight: Option<ClassWeight>,
 }
 
 impl Default for DecisionTreeClassifierParams {
     fn default() -> Self {
-        DecisionTreeClassifierParams { tree: TreeParams::new(MaxFeatures::All), random_state: 0 }
+        DecisionTreeClassifierParams {
+            tree: TreeParams::new(MaxFeatures::All),
+            random_state: 0,
+            class_weight: None,
+        }
     }
 }
 
 impl DecisionTreeClassifierParams {
     tree_setters!();
+    /// Sets the class weights.
+    pub fn class_weight(mut self, class_weight: Option<ClassWeight>) -> Self {
+        self.class_weight = class_weight;
+        self
+    }
 }
 
 /// A fitted decision tree classifier.
@@ -295,15 +309,30 @@ impl ClassifierParams for DecisionTreeClassifierParams {
     type Model = DecisionTreeClassifier;
 
     fn validate(&self) -> Result<(), EstimatorError> {
-        self.tree.validate(DT)
+        self.tree.validate(DT)?;
+        match &self.class_weight {
+            Some(ClassWeight::BalancedSubsample) => Err(EstimatorError::InvalidParameter {
+                estimator: DT,
+                name: "class_weight",
+                value: "balanced_subsample".into(),
+                reason: "is for forests; a tree takes balanced or explicit weights",
+            }),
+            Some(cw) => cw.validate(DT),
+            None => Ok(()),
+        }
     }
 
-    fn fit(&self, x: ArrayView2<f64>, y: &[usize]) -> Result<DecisionTreeClassifier, EstimatorError> {
+    fn fit_weighted(
+        &self,
+        x: ArrayView2<f64>,
+        y: &[usize],
+        sample_weight: Option<&[f64]>,
+    ) -> Result<DecisionTreeClassifier, EstimatorError> {
         self.validate()?;
         let classes = check::classification_data(DT, x, y)?;
         let growth = self.tree.growth(DT, x.ncols())?;
         let codes = check::encode(&classes, y);
-        let weights = vec![1.0; x.nrows()];
+        let weights = weights::expand(DT, self.class_weight.as_ref(), sample_weight, &classes, &codes)?;
         let x32 = to_f32(DT, x)?;
         let (tree, feature_importances) =
             fit_tree(x32.view(), &codes, &weights, classes.len(), growth, self.random_state);
