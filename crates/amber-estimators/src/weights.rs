@@ -34,19 +34,27 @@ pub enum ClassWeight {
 }
 
 impl ClassWeight {
-    /// Checks explicit weights: positive and finite.
-    pub(crate) fn validate(&self, estimator: &'static str) -> Result<(), EstimatorError> {
-        if let ClassWeight::Explicit(map) = self {
-            if let Some((class, w)) = map.iter().find(|(_, w)| !(w.is_finite() && **w > 0.0)) {
-                return Err(EstimatorError::InvalidParameter {
+    /// Checks the weights: explicit ones positive and finite; `BalancedSubsample` only where
+    /// there are bootstrap samples (`subsamples`).
+    pub(crate) fn validate(&self, estimator: &'static str, subsamples: bool) -> Result<(), EstimatorError> {
+        match self {
+            ClassWeight::BalancedSubsample if !subsamples => Err(EstimatorError::InvalidParameter {
+                estimator,
+                name: "class_weight",
+                value: "balanced_subsample".into(),
+                reason: "is for forests; this estimator takes balanced or explicit weights",
+            }),
+            ClassWeight::Explicit(map) => match map.iter().find(|(_, w)| !(w.is_finite() && **w > 0.0)) {
+                Some((class, w)) => Err(EstimatorError::InvalidParameter {
                     estimator,
                     name: "class_weight",
                     value: format!("{w} for class {class}"),
                     reason: "every class weight must be positive and finite",
-                });
-            }
+                }),
+                None => Ok(()),
+            },
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     /// The weight of each class code (`codes` index `classes`), over the rows whose `counts` are
@@ -112,43 +120,32 @@ pub(crate) fn sample_weights(
     Ok(w.to_vec())
 }
 
-/// scikit-learn's expansion of `class_weight` into row weights: `sample_weight × class weight`.
-pub(crate) fn expand(
-    estimator: &'static str,
-    class_weight: Option<&ClassWeight>,
-    sample_weight: Option<&[f64]>,
-    classes: &[usize],
-    codes: &[usize],
-) -> Result<Vec<f64>, EstimatorError> {
-    let mut w = sample_weights(estimator, sample_weight, codes.len())?;
-    if let Some(cw) = class_weight {
-        let per_class = cw.per_class(estimator, classes, codes, &vec![1.0; codes.len()])?;
-        for (wi, &code) in w.iter_mut().zip(codes) {
-            *wi *= per_class.get(code).copied().unwrap_or(0.0);
-        }
+/// Multiplies each row's weight by its class's.
+pub(crate) fn scale_by_class(weights: &mut [f64], per_class: &[f64], codes: &[usize]) {
+    for (w, &code) in weights.iter_mut().zip(codes) {
+        *w *= per_class.get(code).copied().unwrap_or(0.0);
     }
-    Ok(w)
 }
 
-/// scikit-learn's (1.9) row weights of a forest: `sample_weight × class weight`, where balanced
-/// class weights count rows by their sample weights (`Σw / (n_classes · Σw of the class)`).
-/// `None` when there are neither.
-pub(crate) fn expand_weighted(
+/// scikit-learn's row weights: `sample_weight × class weight`, or `None` when there are neither.
+/// Balanced class weights count the rows one each (`compute_sample_weight`, as trees do), or by
+/// their sample weights with `balance_by_sample_weight` (as scikit-learn 1.9's forests do:
+/// `Σw / (n_classes · Σw of the class)`).
+pub(crate) fn row_weights(
     estimator: &'static str,
     class_weight: Option<&ClassWeight>,
     sample_weight: Option<&[f64]>,
     classes: &[usize],
     codes: &[usize],
+    balance_by_sample_weight: bool,
 ) -> Result<Option<Vec<f64>>, EstimatorError> {
     if class_weight.is_none() && sample_weight.is_none() {
         return Ok(None);
     }
     let mut w = sample_weights(estimator, sample_weight, codes.len())?;
     if let Some(cw) = class_weight {
-        let per_class = cw.per_class(estimator, classes, codes, &w)?;
-        for (wi, &code) in w.iter_mut().zip(codes) {
-            *wi *= per_class.get(code).copied().unwrap_or(0.0);
-        }
+        let counts = if balance_by_sample_weight { w.clone() } else { vec![1.0; codes.len()] };
+        scale_by_class(&mut w, &cw.per_class(estimator, classes, codes, &counts)?, codes);
     }
     Ok(Some(w))
 }

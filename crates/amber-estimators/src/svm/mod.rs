@@ -6,7 +6,7 @@
 mod platt;
 mod smo;
 
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
+use ndarray::{Array1, Array2, ArrayView2, Axis};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -58,15 +58,8 @@ pub enum FittedKernel {
 }
 
 impl FittedKernel {
-    fn eval(&self, a: ArrayView1<f64>, b: ArrayView1<f64>) -> f64 {
-        match (a.as_slice(), b.as_slice()) {
-            (Some(a), Some(b)) => self.eval_slices(a, b),
-            _ => self.eval_slices(&a.to_vec(), &b.to_vec()),
-        }
-    }
-
     /// libsvm's `k_function` (the RBF kernel through the squared distance, summed in order).
-    fn eval_slices(&self, a: &[f64], b: &[f64]) -> f64 {
+    fn eval(&self, a: &[f64], b: &[f64]) -> f64 {
         match self {
             FittedKernel::Rbf { gamma } => {
                 let d2 = a.iter().zip(b).fold(0.0, |s, (x, y)| s + (x - y) * (x - y));
@@ -205,9 +198,15 @@ impl SVC {
     pub fn decision_function(&self, x: ArrayView2<f64>) -> Result<Array2<f64>, EstimatorError> {
         check::predict_input(E, x, self.support_vectors.ncols())?;
         let mut out = Array2::zeros((x.nrows(), self.pairs.len()));
-        let mut k = vec![0.0; self.support_vectors.nrows()];
-        for (row, mut dec) in x.axis_iter(Axis(0)).zip(out.axis_iter_mut(Axis(0))) {
-            for (kv, sv) in k.iter_mut().zip(self.support_vectors.axis_iter(Axis(0))) {
+        // Rows as slices (one copy when `x` is not row-major, none otherwise).
+        let (x, svs) = (x.as_standard_layout(), self.support_vectors.as_standard_layout());
+        let d = svs.ncols();
+        let (Some(xs), Some(sv_data)) = (x.as_slice(), svs.as_slice()) else {
+            return Err(invalid(E, "input rows are not contiguous"));
+        };
+        let mut k = vec![0.0; svs.nrows()];
+        for (row, mut dec) in xs.chunks_exact(d.max(1)).zip(out.axis_iter_mut(Axis(0))) {
+            for (kv, sv) in k.iter_mut().zip(sv_data.chunks_exact(d.max(1))) {
                 *kv = self.kernel.eval(sv, row);
             }
             for (d, pair) in dec.iter_mut().zip(&self.pairs) {
@@ -232,17 +231,8 @@ impl ClassifierParams for SVCParams {
         check::positive(E, "C", self.c)?;
         check::positive(E, "tol", self.tol)?;
         check::positive(E, "cache_size", self.cache_size)?;
-        match &self.class_weight {
-            Some(ClassWeight::BalancedSubsample) => {
-                return Err(EstimatorError::InvalidParameter {
-                    estimator: E,
-                    name: "class_weight",
-                    value: "balanced_subsample".into(),
-                    reason: "is for forests; SVC takes balanced or explicit weights",
-                })
-            }
-            Some(cw) => cw.validate(E)?,
-            None => {}
+        if let Some(cw) = &self.class_weight {
+            cw.validate(E, false)?;
         }
         if let Kernel::Rbf { gamma: Gamma::Value(g) } = self.kernel {
             check::positive(E, "gamma", g)?;
@@ -336,8 +326,8 @@ impl ClassifierParams for SVCParams {
             .into_par_iter()
             .map(|(first, second, problem, folds)| {
                 let platt = folds.map(|perm| platt::fit(&problem, &perm, kernel, self.tol, cache_bytes));
-                let pair_rows = problem.rows.clone();
-                (first, second, pair_rows, smo::solve(problem, kernel, self.tol, cache_bytes), platt)
+                let solution = smo::solve(&problem, kernel, self.tol, cache_bytes);
+                (first, second, problem.rows, solution, platt)
             })
             .collect();
         // Support vectors: every row with a nonzero coefficient in some pair, grouped by class

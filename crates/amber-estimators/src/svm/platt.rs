@@ -64,7 +64,7 @@ pub(super) fn decision(
     rows.iter()
         .zip(coef)
         .filter(|(_, c)| **c != 0.0)
-        .fold(0.0, |s, (&r, c)| s + c * kernel.eval_slices(x.row(r), point))
+        .fold(0.0, |s, (&r, c)| s + c * kernel.eval(x.row(r), point))
         - rho
 }
 
@@ -133,12 +133,11 @@ pub(super) fn fit(
             // libsvm recomputes each bound as weight × the class's C: the outer problem's bound.
             c: order.iter().map(|&p| problem.c[p]).collect(),
         };
-        let rows = nested.rows.clone();
-        let solution = smo::solve(nested, kernel, eps, cache_bytes);
+        let solution = smo::solve(&nested, kernel, eps, cache_bytes);
         for &p in &perm[begin..end] {
             let point = problem.x.row(problem.rows[p]);
             // The nested model's first label is -1: flip to +1-first.
-            dec[p] = -decision(kernel, problem.x, &rows, &solution.coef, solution.rho, point);
+            dec[p] = -decision(kernel, problem.x, &nested.rows, &solution.coef, solution.rho, point);
         }
     }
     let positive: Vec<bool> = problem.y.iter().map(|&y| y == 1).collect();

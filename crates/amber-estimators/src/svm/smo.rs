@@ -54,10 +54,9 @@ pub(super) struct Solution {
 }
 
 /// Solves `min ½ αᵀQα - eᵀα` subject to `yᵀα = 0`, `0 ≤ α_i ≤ C_i` to tolerance `eps`.
-pub(super) fn solve(problem: Problem<'_>, kernel: FittedKernel, eps: f64, cache_bytes: usize) -> Solution {
+pub(super) fn solve(problem: &Problem<'_>, kernel: FittedKernel, eps: f64, cache_bytes: usize) -> Solution {
     let l = problem.rows.len();
-    let y0 = problem.y.clone();
-    let mut q = QMatrix::new(&problem, kernel, cache_bytes);
+    let mut q = QMatrix::new(problem, kernel, cache_bytes);
     let mut s = Solver {
         l,
         active_size: l,
@@ -66,7 +65,7 @@ pub(super) fn solve(problem: Problem<'_>, kernel: FittedKernel, eps: f64, cache_
         alpha: vec![0.0; l],
         status: vec![Status::Lower; l],
         active_set: (0..l).collect(),
-        c: problem.c,
+        c: problem.c.clone(),
         eps,
         unshrink: false,
     };
@@ -74,7 +73,7 @@ pub(super) fn solve(problem: Problem<'_>, kernel: FittedKernel, eps: f64, cache_
     let rho = s.calculate_rho(&q);
     let mut coef = vec![0.0; l];
     for (pos, &original) in s.active_set.iter().enumerate() {
-        coef[original] = s.alpha[pos] * f64::from(y0[original]);
+        coef[original] = s.alpha[pos] * f64::from(problem.y[original]);
     }
     Solution { coef, rho }
 }
@@ -197,24 +196,9 @@ impl Solver {
             let sum = a_i + a_j;
             a_i -= delta;
             a_j += delta;
-            if sum > c_i {
-                if a_i > c_i {
-                    a_i = c_i;
-                    a_j = sum - c_i;
-                }
-            } else if a_j < 0.0 {
-                a_j = 0.0;
-                a_i = sum;
-            }
-            if sum > c_j {
-                if a_j > c_j {
-                    a_j = c_j;
-                    a_i = sum - c_j;
-                }
-            } else if a_i < 0.0 {
-                a_i = 0.0;
-                a_j = sum;
-            }
+            // libsvm clips for i, then the same way for j.
+            clip_same_sign(sum, c_i, &mut a_i, &mut a_j);
+            clip_same_sign(sum, c_j, &mut a_j, &mut a_i);
         }
         self.alpha[i] = a_i;
         self.alpha[j] = a_j;
@@ -399,6 +383,20 @@ impl Solver {
         } else {
             (ub + lb) / 2.0
         }
+    }
+}
+
+/// libsvm's clipping of a same-label pair whose sum `a + b` is fixed at `sum`: `a` at most `c_a`,
+/// `b` at least 0.
+fn clip_same_sign(sum: f64, c_a: f64, a: &mut f64, b: &mut f64) {
+    if sum > c_a {
+        if *a > c_a {
+            *a = c_a;
+            *b = sum - c_a;
+        }
+    } else if *b < 0.0 {
+        *b = 0.0;
+        *a = sum;
     }
 }
 

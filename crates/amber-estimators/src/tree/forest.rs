@@ -110,7 +110,7 @@ impl ClassifierParams for RandomForestClassifierParams {
     fn validate(&self) -> Result<(), EstimatorError> {
         check::count(RF, "n_estimators", self.n_estimators, 1, MAX_ESTIMATORS, "must be from 1 to 100,000")?;
         self.tree.validate(RF)?;
-        self.class_weight.as_ref().map_or(Ok(()), |cw| cw.validate(RF))
+        self.class_weight.as_ref().map_or(Ok(()), |cw| cw.validate(RF, true))
     }
 
     fn fit_weighted(
@@ -130,26 +130,28 @@ impl ClassifierParams for RandomForestClassifierParams {
         // computed on each tree's sample instead.
         let per_tree = self.bootstrap && self.class_weight == Some(ClassWeight::BalancedSubsample);
         let expanded = if per_tree { None } else { self.class_weight.as_ref() };
-        let row_weights = weights::expand_weighted(RF, expanded, sample_weight, &classes, &codes)?;
+        let row_weights = weights::row_weights(RF, expanded, sample_weight, &classes, &codes, true)?;
+        // Without weights, bootstrap rows are drawn uniformly; trees without bootstrap weigh each row 1.
+        let uniform = row_weights.is_none();
+        let row_weights = row_weights.unwrap_or_else(|| vec![1.0; n]);
         // scikit-learn: one randint(2**31 - 1) per tree from the forest's RandomState.
         let mut forest_rng = RandomState::new(self.random_state);
         let seeds: Vec<u32> =
             (0..self.n_estimators).map(|_| forest_rng.interval(i32::MAX as u64 - 1) as u32).collect();
-        let ones = vec![1.0; if self.bootstrap || row_weights.is_some() { 0 } else { n }];
         let grown: Vec<(Tree, Vec<f64>)> = seeds
             .par_iter()
             .map(|&seed| {
                 if !self.bootstrap {
-                    let w = row_weights.as_deref().unwrap_or(&ones);
-                    return Ok(fit_tree(x32.view(), &codes, w, classes.len(), growth, seed));
+                    return Ok(fit_tree(x32.view(), &codes, &row_weights, classes.len(), growth, seed));
                 }
                 // scikit-learn: n rows drawn with replacement on RandomState(tree seed), uniformly
                 // (randint) or, with row weights, in proportion to them (choice); the draw counts
                 // are the tree's row weights (times the sample's balanced class weights).
                 let mut rng = RandomState::new(seed);
-                let drawn: Vec<usize> = match &row_weights {
-                    None => (0..n).map(|_| rng.interval(n as u64 - 1) as usize).collect(),
-                    Some(w) => rng.choice_weighted(w, n),
+                let drawn: Vec<usize> = if uniform {
+                    (0..n).map(|_| rng.interval(n as u64 - 1) as usize).collect()
+                } else {
+                    rng.choice_weighted(&row_weights, n)
                 };
                 let mut weights = vec![0.0; n];
                 for i in drawn {
@@ -159,9 +161,7 @@ impl ClassifierParams for RandomForestClassifierParams {
                 }
                 if per_tree {
                     let balanced = ClassWeight::Balanced.per_class(RF, &classes, &codes, &weights)?;
-                    for (w, &code) in weights.iter_mut().zip(&codes) {
-                        *w *= balanced.get(code).copied().unwrap_or(0.0);
-                    }
+                    weights::scale_by_class(&mut weights, &balanced, &codes);
                 }
                 Ok(fit_tree(x32.view(), &codes, &weights, classes.len(), growth, seed))
             })

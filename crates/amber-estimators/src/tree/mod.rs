@@ -310,16 +310,7 @@ impl ClassifierParams for DecisionTreeClassifierParams {
 
     fn validate(&self) -> Result<(), EstimatorError> {
         self.tree.validate(DT)?;
-        match &self.class_weight {
-            Some(ClassWeight::BalancedSubsample) => Err(EstimatorError::InvalidParameter {
-                estimator: DT,
-                name: "class_weight",
-                value: "balanced_subsample".into(),
-                reason: "is for forests; a tree takes balanced or explicit weights",
-            }),
-            Some(cw) => cw.validate(DT),
-            None => Ok(()),
-        }
+        self.class_weight.as_ref().map_or(Ok(()), |cw| cw.validate(DT, false))
     }
 
     fn fit_weighted(
@@ -332,7 +323,9 @@ impl ClassifierParams for DecisionTreeClassifierParams {
         let classes = check::classification_data(DT, x, y)?;
         let growth = self.tree.growth(DT, x.ncols())?;
         let codes = check::encode(&classes, y);
-        let weights = weights::expand(DT, self.class_weight.as_ref(), sample_weight, &classes, &codes)?;
+        let weights =
+            weights::row_weights(DT, self.class_weight.as_ref(), sample_weight, &classes, &codes, false)?
+                .unwrap_or_else(|| vec![1.0; x.nrows()]);
         let x32 = to_f32(DT, x)?;
         let (tree, feature_importances) =
             fit_tree(x32.view(), &codes, &weights, classes.len(), growth, self.random_state);
