@@ -52,6 +52,9 @@ for name, target, drop in [("penguins", "species", []), ("telco_churn", "churn",
         "transformed_column_sums": Z.sum(axis=0).tolist(),
         "lr_predictions": lr.predict(Xte).tolist(),
         "lr_test_accuracy": float(lr.score(Xte, yte)),
+        "lr_coef": lr.named_steps["classifier"].coef_.tolist(),
+        "lr_intercept": lr.named_steps["classifier"].intercept_.tolist(),
+        "lr_n_iter": int(lr.named_steps["classifier"].n_iter_[0]),
         "rf_test_accuracy": float(rf.score(Xte, yte)),
     })
     print(name, len(names), "features; LR", lr.score(Xte, yte), "RF", rf.score(Xte, yte))

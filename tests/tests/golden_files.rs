@@ -36,14 +36,14 @@ fn every_golden_file_loads_and_verifies() {
             assert!(kinds.iter().any(|k| k == kind), "format-v{version} lacks a {kind} golden file");
         }
     }
-    assert!(versions >= 5 && files >= 59, "{versions} versions, {files} files");
+    assert!(versions >= 6 && files >= 73, "{versions} versions, {files} files");
 }
 
 /// The signed golden files (format 1.1 on) verify with the published key beside them, and fail by
 /// name with another key or when a signature is required but the file is unsigned.
 #[test]
 fn signed_golden_files_verify_with_their_key_only() {
-    for version in ["1.1", "1.2", "1.3", "1.4"] {
+    for version in ["1.1", "1.2", "1.3", "1.4", "1.5"] {
         check_signed(&repo_root().join(format!("tests/fixtures/format-v{version}")));
     }
 }
@@ -78,7 +78,9 @@ fn check_signed(dir: &std::path::Path) {
 fn feature_importances_arrived_in_format_1_2() {
     use amber_estimators::{DecisionTreeClassifier, RandomForestClassifier};
     use amber_persistence::load;
-    for (version, expect) in [("1.0", false), ("1.1", false), ("1.2", true), ("1.3", true), ("1.4", true)] {
+    for (version, expect) in
+        [("1.0", false), ("1.1", false), ("1.2", true), ("1.3", true), ("1.4", true), ("1.5", true)]
+    {
         let dir = repo_root().join(format!("tests/fixtures/format-v{version}"));
         let tree: DecisionTreeClassifier = load(dir.join("decision_tree_classifier.amber")).unwrap();
         let forest: RandomForestClassifier = load(dir.join("random_forest_classifier.amber")).unwrap();
@@ -100,7 +102,9 @@ fn feature_importances_arrived_in_format_1_2() {
 fn pipeline_hyperparameters_arrived_in_format_1_3() {
     use amber_persistence::load_with_header;
     use amber_pipeline::FittedPipeline;
-    for (version, expect) in [("1.0", false), ("1.1", false), ("1.2", false), ("1.3", true), ("1.4", true)] {
+    for (version, expect) in
+        [("1.0", false), ("1.1", false), ("1.2", false), ("1.3", true), ("1.4", true), ("1.5", true)]
+    {
         let path = repo_root().join(format!("tests/fixtures/format-v{version}/pipeline.amber"));
         let (p, header): (FittedPipeline, _) = load_with_header(&path).unwrap();
         assert_eq!(!p.params().is_empty(), expect, "format {version}");
@@ -128,9 +132,38 @@ fn class_weights_arrived_in_format_1_4() {
         matches!(spec, Some(ClassifierSpec::RandomForestClassifier(f)) if f.class_weight == Some(ClassWeight::Balanced)),
         "{spec:?}"
     );
-    for version in ["1.0", "1.1", "1.2", "1.3", "1.4"] {
+    for version in ["1.0", "1.1", "1.2", "1.3", "1.4", "1.5"] {
         let path = repo_root().join(format!("tests/fixtures/format-v{version}/pipeline.amber"));
         let (p, _): (FittedPipeline, _) = load_with_header(&path).unwrap();
         assert!(!p.params().contains_key("classifier.class_weight"), "format {version}");
     }
+}
+
+/// Format 1.5 added logistic regression's convergence report (a payload field with a serde
+/// default) and its class weights (in the spec, left out when absent): 1.5 files carry both, and
+/// every older logistic regression loads with no report.
+#[test]
+fn logistic_convergence_and_class_weights_arrived_in_format_1_5() {
+    use amber_estimators::{ClassWeight, LogisticRegression};
+    use amber_persistence::{load, load_with_header};
+    use amber_pipeline::{ClassifierSpec, FittedPipeline};
+    for version in ["1.0", "1.1", "1.2", "1.3", "1.4", "1.5"] {
+        let path = repo_root().join(format!("tests/fixtures/format-v{version}/logistic_regression.amber"));
+        let lr: LogisticRegression = load(&path).unwrap();
+        match (version, lr.convergence) {
+            ("1.5", Some(c)) => assert!(c.converged && c.n_iter > 0 && c.n_iter < 300, "{c:?}"),
+            ("1.5", None) => panic!("format 1.5 logistic regression without a convergence report"),
+            (_, c) => assert_eq!(c, None, "format {version}"),
+        }
+    }
+    let path = repo_root().join("tests/fixtures/format-v1.5/class_weighted_logistic_pipeline.amber");
+    let (p, header): (FittedPipeline, _) = load_with_header(&path).unwrap();
+    let expected = ClassWeight::Explicit([(0, 2.0), (2, 0.5)].into());
+    assert_eq!(p.params()["classifier.class_weight"], serde_json::to_value(&expected).unwrap());
+    assert_eq!(header.hyperparameters, Some(serde_json::to_value(p.params()).unwrap()));
+    let spec = p.spec.as_ref().and_then(|s| s.classifier.as_ref()).map(|c| &c.spec);
+    assert!(
+        matches!(spec, Some(ClassifierSpec::LogisticRegression(lr)) if lr.class_weight == Some(expected.clone())),
+        "{spec:?}"
+    );
 }

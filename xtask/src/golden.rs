@@ -16,8 +16,11 @@ use amber_pipeline::{ColumnTransformer, FittedClassifier, Pipeline};
 
 fn write<T: Persist>(dir: &Path, obj: &T, options: &SaveOptions) -> Result<(), Box<dyn Error>> {
     let signed = if options.signing_key.is_some() { ".signed" } else { "" };
-    let path = dir.join(format!("{}{signed}.amber", T::KIND));
-    save(obj, &path, &SaveOptions { sidecar: false, ..options.clone() }.description("golden file"))?;
+    write_as(&dir.join(format!("{}{signed}.amber", T::KIND)), obj, options)
+}
+
+fn write_as<T: Persist>(path: &Path, obj: &T, options: &SaveOptions) -> Result<(), Box<dyn Error>> {
+    save(obj, path, &SaveOptions { sidecar: false, ..options.clone() }.description("golden file"))?;
     println!("wrote {}", path.display());
     Ok(())
 }
@@ -59,14 +62,18 @@ pub fn run() -> Result<(), Box<dyn Error>> {
         "classifier",
         RandomForestClassifier::params().n_estimators(5).class_weight(Some(ClassWeight::Balanced)),
     );
-    let weighted = weighted.fit(&penguins, "species")?;
-    let path = dir.join("class_weighted_pipeline.amber");
-    save(
-        &weighted,
-        &path,
-        &SaveOptions { sidecar: false, ..p.clone().compress(3) }.description("golden file"),
+    write_as(
+        &dir.join("class_weighted_pipeline.amber"),
+        &weighted.fit(&penguins, "species")?,
+        &p.clone().compress(3),
     )?;
-    println!("wrote {}", path.display());
+    // Logistic regression's class weights and convergence report (format 1.5).
+    let weighted = Pipeline::new().transformer("pre", ColumnTransformer::standard()).classifier(
+        "classifier",
+        LogisticRegression::params().class_weight(Some(ClassWeight::Explicit([(0, 2.0), (2, 0.5)].into()))),
+    );
+    let path = dir.join("class_weighted_logistic_pipeline.amber");
+    write_as(&path, &weighted.fit(&penguins, "species")?, &p.clone().compress(3))?;
     // Signed files (format 1.1 on), with the public key beside them.
     let key = SecretKey::from_seed(GOLDEN_KEY_SEED);
     std::fs::write(dir.join("signing-key.pub.pem"), key.public_key().to_pem()?)?;

@@ -51,7 +51,12 @@ fn min_max_scaler_near_the_limits_of_f64() {
 #[test]
 fn logistic_probabilities_never_nan() {
     // Plain data: P(class 1) = sigmoid(2x).
-    let binary = LogisticRegression { classes: vec![0, 1], coef: array![[2.0]], intercept: vec![0.0] };
+    let binary = LogisticRegression {
+        classes: vec![0, 1],
+        coef: array![[2.0]],
+        intercept: vec![0.0],
+        convergence: None,
+    };
     binary.validate().unwrap();
     // Scores of about ±1e300: probabilities exactly 0 and 1 (stable sigmoid), never NaN.
     let far = array![[1e300], [-1e300], [0.0]];

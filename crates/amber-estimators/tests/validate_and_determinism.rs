@@ -295,7 +295,7 @@ fn svc_is_identical_for_any_thread_count_and_cache_size() {
     assert_ne!(one, fit_with(1, &calibrated.clone().random_state(4), &x, &y), "the seed is used");
 }
 
-/// Bad weights are named parameter errors; an estimator that cannot take weights says so.
+/// Bad weights are named parameter errors, for every estimator that takes them.
 #[test]
 fn weights_are_checked() {
     let (x, y) = iris();
@@ -320,8 +320,14 @@ fn weights_are_checked() {
     );
     param_error(tree.clone().class_weight(Some(ClassWeight::BalancedSubsample)).validate(), "class_weight");
     param_error(SVC::params().class_weight(Some(ClassWeight::BalancedSubsample)).validate(), "class_weight");
-    let lr = LogisticRegression::params().fit_weighted(x.view(), &y, Some(&vec![1.0; 150]));
-    param_error(lr.map(|_| ()), "sample_weight");
+    let lr = LogisticRegression::params();
+    param_error(lr.fit_weighted(x.view(), &y, Some(&[1.0; 149])).map(|_| ()), "sample_weight");
+    param_error(lr.clone().class_weight(Some(ClassWeight::BalancedSubsample)).validate(), "class_weight");
+    // Its objective is C·Σ wᵢ·lossᵢ + ½‖W‖²: weights of 2 everywhere are C = 2, to the bit (every
+    // scaling involved is by a power of two).
+    let doubled = lr.fit_weighted(x.view(), &y, Some(&[2.0; 150])).unwrap();
+    assert_eq!(cbor(&lr.clone().c(2.0).fit(x.view(), &y).unwrap()), cbor(&doubled));
+    assert_ne!(cbor(&lr.fit(x.view(), &y).unwrap()), cbor(&doubled));
     // Weight 0 everywhere in one class leaves SVC nothing to separate: a named error too.
     let mut w = vec![1.0; 150];
     y.iter().zip(w.iter_mut()).filter(|(c, _)| **c == 2).for_each(|(_, w)| *w = 0.0);

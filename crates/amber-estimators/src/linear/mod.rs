@@ -1,21 +1,26 @@
-//! `LogisticRegression`: trained by linfa-logistic (L-BFGS), stored as amber's own coefficients.
+//! `LogisticRegression`: scikit-learn's `lbfgs` solver (its objective, L-BFGS steps and stopping
+//! rule), with class and sample weights.
 
-use linfa::prelude::Fit;
-use linfa::DatasetBase;
+mod lbfgs;
+mod loss;
+
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
 use crate::check::{self, invalid, param};
 use crate::contract::{setters, Classifier, ClassifierParams};
 use crate::error::EstimatorError;
+use crate::weights::{self, ClassWeight};
 
 const E: &str = "LogisticRegression";
 
 /// Hyperparameters of [`LogisticRegression`], with scikit-learn's meaning.
 ///
-/// The objective is scikit-learn's `lbfgs` one: `C · Σ log-loss + ½‖W‖²`, the intercept not
+/// The objective is scikit-learn's `lbfgs` one: `C · Σ wᵢ·log-lossᵢ + ½‖W‖²`, the intercept not
 /// penalized; binary problems use one coefficient vector (the sigmoid), more classes the multinomial
-/// (softmax) model with one vector per class.
+/// (softmax) model with one vector per class. It is minimized as scikit-learn does it (SciPy's
+/// L-BFGS-B, unbounded, 10 correction pairs, up to 50 evaluations per line search), so the
+/// iterations, and the coefficients where a fit stops early, are scikit-learn's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogisticRegressionParams {
     /// Inverse regularization strength (default 1.0); must be positive and finite.
@@ -23,15 +28,21 @@ pub struct LogisticRegressionParams {
     pub c: f64,
     /// Maximum L-BFGS iterations (default 100).
     pub max_iter: u64,
-    /// Stop when the gradient of the mean objective is below this (default 1e-4).
+    /// Stop when every component of the objective's gradient is at most this in magnitude (default
+    /// 1e-4; the objective is the mean loss, scaled as scikit-learn scales it). The solver also
+    /// stops when an iteration reduces the objective by less than 64·ε relative, as scikit-learn's.
     pub tol: f64,
     /// Fit an intercept (default `true`).
     pub fit_intercept: bool,
+    /// Class weights (default none): [`ClassWeight::Balanced`] (by the sample weights, as
+    /// scikit-learn's `compute_class_weight`) or explicit. Not written when absent (format 1.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class_weight: Option<ClassWeight>,
 }
 
 impl Default for LogisticRegressionParams {
     fn default() -> Self {
-        LogisticRegressionParams { c: 1.0, max_iter: 100, tol: 1e-4, fit_intercept: true }
+        LogisticRegressionParams { c: 1.0, max_iter: 100, tol: 1e-4, fit_intercept: true, class_weight: None }
     }
 }
 
@@ -45,7 +56,20 @@ impl LogisticRegressionParams {
         tol: f64,
         /// Sets `fit_intercept`.
         fit_intercept: bool,
+        /// Sets the class weights.
+        class_weight: Option<ClassWeight>,
     }
+}
+
+/// How the solver ended: scikit-learn's `n_iter_`, and whether it converged (scikit-learn warns
+/// with a `ConvergenceWarning` when not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Convergence {
+    /// L-BFGS iterations taken.
+    pub n_iter: u64,
+    /// `true` when a stopping test was met before `max_iter`; `false` when the iterations ran out
+    /// or no line search could make progress.
+    pub converged: bool,
 }
 
 /// A fitted logistic regression.
@@ -69,6 +93,9 @@ pub struct LogisticRegression {
     pub coef: Array2<f64>,
     /// One intercept per row of `coef` (zeros when `fit_intercept` was off).
     pub intercept: Vec<f64>,
+    /// How the fit ended; `None` in files written before format 1.5.
+    #[serde(default)]
+    pub convergence: Option<Convergence>,
 }
 
 impl LogisticRegression {
@@ -86,17 +113,14 @@ impl LogisticRegression {
     }
 }
 
-fn training_error(e: impl std::fmt::Display) -> EstimatorError {
-    EstimatorError::Training { estimator: E, message: e.to_string() }
-}
-
 impl ClassifierParams for LogisticRegressionParams {
     type Model = LogisticRegression;
 
     fn validate(&self) -> Result<(), EstimatorError> {
         check::positive(E, "C", self.c)?;
         check::positive(E, "tol", self.tol)?;
-        param(E, "max_iter", self.max_iter, self.max_iter > 0, "must be at least 1")
+        param(E, "max_iter", self.max_iter, self.max_iter > 0, "must be at least 1")?;
+        self.class_weight.as_ref().map_or(Ok(()), |cw| cw.validate(E, false))
     }
 
     fn fit_weighted(
@@ -106,46 +130,41 @@ impl ClassifierParams for LogisticRegressionParams {
         sample_weight: Option<&[f64]>,
     ) -> Result<LogisticRegression, EstimatorError> {
         self.validate()?;
-        if sample_weight.is_some() {
-            return Err(EstimatorError::InvalidParameter {
-                estimator: E,
-                name: "sample_weight",
-                value: "given".into(),
-                reason:
-                    "LogisticRegression cannot take sample weights yet (its solver, linfa-logistic, has none)",
-            });
-        }
         let classes = check::classification_data(E, x, y)?;
         let codes = check::encode(&classes, y);
-        let n = x.nrows() as f64;
-        // linfa minimizes Σ log-loss + α/2 ‖W‖², n times scikit-learn's mean objective with α = 1/C.
-        let alpha = 1.0 / self.c;
-        let grad_tol = self.tol * n;
-        let data = DatasetBase::new(x, Array1::from(codes));
-        // The binary and multinomial models of linfa-logistic share their builder methods.
-        macro_rules! train {
-            ($model:ty) => {
-                <$model>::default()
-                    .alpha(alpha)
-                    .max_iterations(self.max_iter)
-                    .gradient_tolerance(grad_tol)
-                    .with_intercept(self.fit_intercept)
-                    .fit(&data)
-                    .map_err(training_error)?
-            };
-        }
-        let (coef, intercept) = if classes.len() == 2 {
-            let fitted = train!(linfa_logistic::LogisticRegression<f64>);
-            // linfa makes the more frequent class positive; amber's positive class is classes[1].
-            let sign = if fitted.labels().pos.class == 1 { 1.0 } else { -1.0 };
-            let coef = (fitted.params() * sign).insert_axis(Axis(0));
-            (coef, vec![fitted.intercept() * sign])
-        } else {
-            let fitted = train!(linfa_logistic::MultiLogisticRegression<f64>);
-            // linfa's classes are the sorted codes 0..k, so its columns are already in amber's order.
-            (fitted.params().t().to_owned(), fitted.intercept().to_vec())
+        let weights =
+            weights::row_weights(E, self.class_weight.as_ref(), sample_weight, &classes, &codes, true)?;
+        let weight_sum = weights.as_deref().map_or(x.nrows() as f64, amber_data::random::numpy_sum);
+        let outputs = if classes.len() == 2 { 1 } else { classes.len() };
+        let objective = loss::Objective {
+            x: x.view(),
+            codes: &codes,
+            weights: weights.as_deref(),
+            outputs,
+            fit_intercept: self.fit_intercept,
+            l2: 1.0 / (self.c * weight_sum),
+            weight_sum,
         };
-        let model = LogisticRegression { classes, coef, intercept };
+        let options = lbfgs::Options {
+            max_iter: self.max_iter,
+            gtol: self.tol,
+            ftol: 64.0 * f64::EPSILON,
+            max_line_search: 50,
+            memory: 10,
+        };
+        let found = lbfgs::minimize(
+            |w, g| objective.value_and_gradient(w, g),
+            vec![0.0; objective.n_params()],
+            &options,
+        );
+        let n_features = x.ncols();
+        let w = Array2::from_shape_vec((found.x.len() / outputs, outputs), found.x)
+            .map_err(|e| EstimatorError::Training { estimator: E, message: e.to_string() })?;
+        let coef = w.slice(ndarray::s![..n_features, ..]).t().to_owned();
+        let intercept = if self.fit_intercept { w.row(n_features).to_vec() } else { vec![0.0; outputs] };
+        let convergence =
+            Convergence { n_iter: found.n_iter, converged: found.stop == lbfgs::Stop::Converged };
+        let model = LogisticRegression { classes, coef, intercept, convergence: Some(convergence) };
         model.validate()?;
         Ok(model)
     }
