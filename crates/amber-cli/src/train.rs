@@ -353,6 +353,9 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let board = cross_validate_all(args, &candidates, &train)?;
     let winner = board.entries.first().ok_or_else(|| CliError::input("no candidates"))?;
     let best = &board.best;
+    for warning in best.warnings() {
+        eprintln!("warning: {warning}");
+    }
     let held = held_out(best, &test, &args.target)?;
 
     let key = Scoring::from(args.scoring).name();

@@ -26,6 +26,8 @@ mod check;
 mod columns;
 mod contract;
 mod error;
+#[cfg(feature = "linfa")]
+pub mod interop;
 mod le_bytes;
 mod linear;
 mod svm;
@@ -39,7 +41,7 @@ pub const LINFA_VERSION: &str = "0.8.1";
 
 pub use contract::{argmax_rows, Classifier, ClassifierParams, Transformer, TransformerParams};
 pub use error::EstimatorError;
-pub use linear::{LogisticRegression, LogisticRegressionParams};
+pub use linear::{Convergence, LogisticRegression, LogisticRegressionParams};
 pub use svm::{FittedKernel, Gamma, Kernel, Platt, SVCParams, SvcPair, SVC};
 pub use transform::{
     Drop, FillValue, HandleUnknown, ImputeStrategy, MinMaxScaler, MinMaxScalerParams, OneHotEncoder,

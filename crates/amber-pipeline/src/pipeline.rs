@@ -345,6 +345,33 @@ impl FittedPipeline {
         Ok(labels.decode(c.model.classes())?)
     }
 
+    /// What a user should know about how the fit went, as scikit-learn's warnings would say it:
+    /// today, a logistic regression that stopped at `max_iter` without converging. The library
+    /// prints nothing; the CLI shows these on stderr.
+    ///
+    /// ```
+    /// use amber_estimators::LogisticRegression;
+    /// use amber_pipeline::{ColumnTransformer, Pipeline};
+    ///
+    /// let iris = amber_data::datasets::iris()?.table;
+    /// let short = Pipeline::new().classifier("lr", LogisticRegression::params().max_iter(3));
+    /// let warnings = short.fit(&iris, "species")?.warnings();
+    /// assert_eq!(warnings, ["lr: LogisticRegression did not converge in 3 iterations; raise max_iter or scale the data"]);
+    /// let scaled = Pipeline::new().transformer("pre", ColumnTransformer::standard()).classifier("lr", LogisticRegression::params());
+    /// assert!(scaled.fit(&iris, "species")?.warnings().is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn warnings(&self) -> Vec<String> {
+        let Some(step) = &self.classifier else { return Vec::new() };
+        match step.model.convergence() {
+            Some(c) if !c.converged => vec![format!(
+                "{}: LogisticRegression did not converge in {} iterations; raise max_iter or scale the data",
+                step.name, c.n_iter
+            )],
+            _ => Vec::new(),
+        }
+    }
+
     /// Checks every step, that each step reads only what the one before produces, that the
     /// classifier's width and classes fit, and the schema.
     pub fn validate(&self) -> Result<(), PipelineError> {

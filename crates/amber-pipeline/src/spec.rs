@@ -121,6 +121,17 @@ classifier_set! {
     Svc(SVCParams => SVC, "svc"),
 }
 
+impl FittedClassifier {
+    /// How its iterative solver ended: logistic regression's report (format 1.5 on); `None` for
+    /// the other models.
+    pub fn convergence(&self) -> Option<Convergence> {
+        match self {
+            FittedClassifier::LogisticRegression(m) => m.convergence,
+            _ => None,
+        }
+    }
+}
+
 impl Classifier for FittedClassifier {
     fn classes(&self) -> &[usize] {
         self.as_classifier().classes()
