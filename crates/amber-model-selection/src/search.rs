@@ -66,6 +66,14 @@ pub enum SearchError {
         /// [`MAX_CANDIDATES`].
         max: usize,
     },
+    /// The sample weights do not give one weight per row of the table.
+    #[error("sample_weight: {weights} weights for a table of {rows} rows")]
+    SampleWeightLength {
+        /// Weights given.
+        weights: usize,
+        /// Rows in the table.
+        rows: usize,
+    },
     /// Nothing to search.
     #[error("no candidates to evaluate")]
     NoCandidates,
@@ -142,18 +150,35 @@ impl CvResult {
     }
 }
 
-/// The labelled data shared by every fit: the table, its target and global label map.
+/// The labelled data shared by every fit: the table, its target and global label map, and the
+/// rows' weights if any.
 struct Data<'a> {
     table: &'a Table,
     target: &'a str,
     labels: LabelMap,
     y: Vec<usize>,
+    sample_weight: Option<&'a [f64]>,
 }
 
 impl<'a> Data<'a> {
-    fn new(table: &'a Table, target: &'a str) -> Result<Self, SearchError> {
+    fn new(table: &'a Table, target: &'a str, sample_weight: Option<&'a [f64]>) -> Result<Self, SearchError> {
         let t = amber_data::Target::from_column(target, table.column(target)?)?;
-        Ok(Data { table, target, labels: t.labels, y: t.indices })
+        if let Some(w) = sample_weight.filter(|w| w.len() != table.n_rows()) {
+            return Err(SearchError::SampleWeightLength { weights: w.len(), rows: table.n_rows() });
+        }
+        Ok(Data { table, target, labels: t.labels, y: t.indices, sample_weight })
+    }
+
+    /// The weights of `rows` (scikit-learn slices `sample_weight` per fold the same way).
+    fn weights_of(&self, rows: &[usize]) -> Option<Vec<f64>> {
+        self.sample_weight.map(|w| rows.iter().filter_map(|&r| w.get(r).copied()).collect())
+    }
+
+    /// Fits `pipeline` on every row (the refit of a winner).
+    fn refit(&self, name: &str, pipeline: &Pipeline) -> Result<FittedPipeline, SearchError> {
+        pipeline
+            .fit_weighted(self.table, self.target, self.sample_weight)
+            .map_err(|source| SearchError::Refit { candidate: name.to_string(), source: Box::new(source) })
     }
 
     /// Fits `pipeline` on the fold's training rows and scores it on its test rows.
@@ -171,7 +196,10 @@ impl<'a> Data<'a> {
             source: Box::new(source),
         };
         let t = Instant::now();
-        let fitted = pipeline.fit(&self.table.take_rows(&fold.train)?, self.target).map_err(fit_error)?;
+        let weights = self.weights_of(&fold.train);
+        let fitted = pipeline
+            .fit_weighted(&self.table.take_rows(&fold.train)?, self.target, weights.as_deref())
+            .map_err(fit_error)?;
         let fit_time = t.elapsed();
         let t = Instant::now();
         let test = self.table.take_rows(&fold.test)?;
@@ -300,7 +328,7 @@ pub fn cross_validate(
     scoring: Scoring,
     progress: Option<ProgressFn<'_>>,
 ) -> Result<CvResult, SearchError> {
-    let data = Data::new(table, target)?;
+    let data = Data::new(table, target, None)?;
     let mut results = evaluate(&data, &[("pipeline".to_string(), pipeline.clone())], cv, scoring, progress)?;
     results.pop().ok_or(SearchError::NoCandidates)
 }
@@ -345,14 +373,12 @@ pub fn compare(
     scoring: Scoring,
     progress: Option<ProgressFn<'_>>,
 ) -> Result<Leaderboard, SearchError> {
-    let data = Data::new(table, target)?;
+    let data = Data::new(table, target, None)?;
     let results = evaluate(&data, candidates, cv, scoring, progress)?;
     let order = rank(&results);
     let first = *order.first().ok_or(SearchError::NoCandidates)?;
     let (name, pipeline) = &candidates[first];
-    let best = pipeline
-        .fit(table, target)
-        .map_err(|source| SearchError::Refit { candidate: name.clone(), source: Box::new(source) })?;
+    let best = data.refit(name, pipeline)?;
     let entries =
         order.into_iter().map(|i| Entry { name: candidates[i].0.clone(), cv: results[i].clone() }).collect();
     Ok(Leaderboard { entries, best })
@@ -388,6 +414,7 @@ pub struct GridSearch {
     pipeline: Pipeline,
     grid: BTreeMap<String, Vec<Value>>,
     sample: Option<(usize, u32)>,
+    sample_weight: Option<Vec<f64>>,
 }
 
 /// One evaluated parameter combination.
@@ -421,7 +448,32 @@ pub struct SearchResult {
 impl GridSearch {
     /// A search over `pipeline` with an empty grid.
     pub fn new(pipeline: Pipeline) -> Self {
-        GridSearch { pipeline, grid: BTreeMap::new(), sample: None }
+        GridSearch { pipeline, grid: BTreeMap::new(), sample: None, sample_weight: None }
+    }
+
+    /// Fits every candidate with a weight per row of the table it will be given, sliced per fold
+    /// and used whole for the refit: scikit-learn's
+    /// `GridSearchCV(pipeline).fit(X, y, classifier__sample_weight=w)`. Scores stay unweighted, as
+    /// there (scikit-learn 1.9 also weights the scorer when given a bare `sample_weight`; amber
+    /// does not). A grid of no parameters cross-validates the one pipeline with weights.
+    ///
+    /// ```
+    /// use amber_estimators::LogisticRegression;
+    /// use amber_model_selection::{GridSearch, Scoring, StratifiedKFold};
+    /// use amber_pipeline::Pipeline;
+    ///
+    /// let iris = amber_data::datasets::iris()?.table;
+    /// let weights: Vec<f64> = (0..150).map(|i| if i % 3 == 0 { 2.0 } else { 1.0 }).collect();
+    /// let search = GridSearch::new(Pipeline::new().classifier("classifier", LogisticRegression::params().max_iter(500)))
+    ///     .param("classifier.C", [0.1, 1.0])
+    ///     .sample_weight(weights);
+    /// let result = search.fit(&iris, "species", &StratifiedKFold::new(5), Scoring::Accuracy, None)?;
+    /// assert!(result.best_score > 0.9);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn sample_weight(mut self, weights: Vec<f64>) -> Self {
+        self.sample_weight = Some(weights);
+        self
     }
 
     /// Adds the values to try for the hyperparameter at `path`: anything that converts to a JSON
@@ -528,7 +580,7 @@ impl GridSearch {
                 Ok((describe(params), p))
             })
             .collect::<Result<Vec<_>, SearchError>>()?;
-        let data = Data::new(table, target)?;
+        let data = Data::new(table, target, self.sample_weight.as_deref())?;
         let results = evaluate(&data, &candidates, cv, scoring, progress)?;
         // Best: highest mean, first on ties.
         let best_index = (0..results.len())
@@ -540,9 +592,7 @@ impl GridSearch {
         let ranks: Vec<usize> =
             results.iter().map(|r| 1 + results.iter().filter(|o| o.mean > r.mean).count()).collect();
         let (name, best_pipeline) = candidates[best_index].clone();
-        let best = best_pipeline
-            .fit(table, target)
-            .map_err(|source| SearchError::Refit { candidate: name, source: Box::new(source) })?;
+        let best = data.refit(&name, &best_pipeline)?;
         Ok(SearchResult {
             best_params: combos[best_index].clone(),
             best_score: results[best_index].mean,

@@ -205,3 +205,66 @@ fn grid_search_by_log_loss_picks_sklearns_best() {
         }
     }
 }
+
+/// Grid searches with sample weights (tools/sklearn_weighted_search.py): scikit-learn's
+/// `GridSearchCV(pipeline).fit(X, y, classifier__sample_weight=w)`. The weights are sliced per
+/// fold, so every fold's fit is scikit-learn's (logistic regression to its iterations, the tree
+/// node for node), hence every fold's score, the winner, and the winner refitted with all weights.
+#[test]
+fn weighted_grid_search_is_sklearns_fold_by_fold() {
+    use amber_estimators::LogisticRegression;
+    use amber_pipeline::{ColumnTransformer, FittedClassifier};
+    let fx: Value = serde_json::from_str(include_str!("fixtures/sklearn_weighted_search.json")).unwrap();
+    let cv = StratifiedKFold::new(5).shuffled(1);
+    let cases = fx["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 2);
+    for case in cases {
+        let table = datasets::load(case["dataset"].as_str().unwrap()).unwrap().table;
+        let zeros = case["sample_weight"] == "with_zeros";
+        let weights: Vec<f64> = (0..table.n_rows())
+            .map(|i| if zeros && i % 7 == 0 { 0.0 } else { 0.5 + (i % 4) as f64 / 2.0 })
+            .collect();
+        let (grid_path, pipeline) = if case["estimator"] == "decision_tree" {
+            (
+                "classifier.max_depth",
+                Pipeline::new().classifier("classifier", DecisionTreeClassifier::params()),
+            )
+        } else {
+            let scaled = Pipeline::new().transformer("scaler", ColumnTransformer::standard());
+            ("classifier.C", scaled.classifier("classifier", LogisticRegression::params()))
+        };
+        let grid = case["grid"].as_object().unwrap().values().next().unwrap().as_array().unwrap().clone();
+        let search = GridSearch::new(pipeline).param(grid_path, grid).sample_weight(weights.clone());
+        let result =
+            search.fit(&table, case["target"].as_str().unwrap(), &cv, Scoring::Accuracy, None).unwrap();
+        let name = case["estimator"].as_str().unwrap();
+        for (candidate, theirs) in result.candidates.iter().zip(case["fold_scores"].as_array().unwrap()) {
+            let theirs: Vec<f64> = theirs.as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+            assert_eq!(candidate.cv.scores, theirs, "{name} {:?}", candidate.params);
+        }
+        assert_eq!(result.best_index, case["best_index"].as_u64().unwrap() as usize, "{name}");
+        match result.best.classifier.as_ref().map(|c| &c.model) {
+            Some(FittedClassifier::DecisionTreeClassifier(t)) => {
+                assert_eq!(t.tree.n_nodes() as u64, case["best_n_nodes"].as_u64().unwrap(), "{name}")
+            }
+            Some(FittedClassifier::LogisticRegression(m)) => {
+                let theirs: Vec<f64> =
+                    case["best_coef"][0].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+                let scale = theirs.iter().fold(0.0f64, |s, v| s.max(v.abs()));
+                for (a, b) in m.coef.iter().zip(&theirs) {
+                    // Measured ≤ 1e-14 of the largest coefficient (as in the estimator's tests).
+                    assert!((a - b).abs() <= 1e-12 * scale, "{name}: coefficient {a} vs {b}");
+                }
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+    // Weights that do not match the table are a named error before any fit.
+    let iris = datasets::iris().unwrap().table;
+    let search = GridSearch::new(Pipeline::new().classifier("c", DecisionTreeClassifier::params()))
+        .sample_weight(vec![1.0; 3]);
+    assert!(matches!(
+        search.fit(&iris, "species", &cv, Scoring::Accuracy, None),
+        Err(SearchError::SampleWeightLength { weights: 3, rows: 150 })
+    ));
+}

@@ -159,19 +159,45 @@ impl Pipeline {
 
     /// Fits on `x`, predicting the column `target` (every other column is a feature).
     pub fn fit(&self, x: &Table, target: &str) -> Result<FittedPipeline, PipelineError> {
+        self.fit_weighted(x, target, None)
+    }
+
+    /// [`Pipeline::fit`] with a weight per row for the classifier (scikit-learn's
+    /// `pipeline.fit(X, y, classifier__sample_weight=w)`; the transformers are fitted unweighted,
+    /// as there). Bad weights are the classifier step's `InvalidParameter { name: "sample_weight" }`.
+    ///
+    /// ```
+    /// use amber_estimators::LogisticRegression;
+    /// use amber_pipeline::Pipeline;
+    ///
+    /// let iris = amber_data::datasets::iris()?.table;
+    /// let lr = Pipeline::new().classifier("classifier", LogisticRegression::params().max_iter(500));
+    /// // Weights of 2 everywhere are C = 2 (scikit-learn's objective is C·Σ wᵢ·lossᵢ + ½‖W‖²).
+    /// let weighted = lr.fit_weighted(&iris, "species", Some(&[2.0; 150]))?;
+    /// let doubled_c = Pipeline::new().classifier("classifier", LogisticRegression::params().max_iter(500).c(2.0));
+    /// assert_eq!(weighted.classifier, doubled_c.fit(&iris, "species")?.classifier);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn fit_weighted(
+        &self,
+        x: &Table,
+        target: &str,
+        sample_weight: Option<&[f64]>,
+    ) -> Result<FittedPipeline, PipelineError> {
         let (features, y) = x.split_target(target)?;
-        self.fit_parts(&features, Some((target, y.indices, y.labels)))
+        self.fit_parts(&features, Some((target, y.indices, y.labels)), sample_weight)
     }
 
     /// Fits a pipeline without a classifier (transform only) on every column of `x`.
     pub fn fit_transformers(&self, x: &Table) -> Result<FittedPipeline, PipelineError> {
-        self.fit_parts(x, None)
+        self.fit_parts(x, None, None)
     }
 
     fn fit_parts(
         &self,
         features: &Table,
         target: Option<(&str, Vec<usize>, LabelMap)>,
+        sample_weight: Option<&[f64]>,
     ) -> Result<FittedPipeline, PipelineError> {
         self.validate()?;
         let (steps, out) = chain::fit(&self.steps, "", features)?;
@@ -182,7 +208,8 @@ impl Pipeline {
         let schema = InputSchema::record(features, &input, &chain::imputed_columns(&steps))?;
         let (classifier, labels, target) = match (&self.classifier, target) {
             (Some(c), Some((target, y, labels))) => {
-                let model = c.spec.fit(matrix(&out)?.view(), &y).map_err(at(&c.name))?;
+                let model =
+                    c.spec.fit_weighted(matrix(&out)?.view(), &y, sample_weight).map_err(at(&c.name))?;
                 (
                     Some(FittedClassifierStep { name: c.name.clone(), model }),
                     Some(labels),

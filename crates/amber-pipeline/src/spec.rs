@@ -86,7 +86,19 @@ macro_rules! classifier_set {
             }
             /// Fits on `x` and class indices `y`.
             pub fn fit(&self, x: ArrayView2<f64>, y: &[usize]) -> Result<FittedClassifier, EstimatorError> {
-                match self { $(ClassifierSpec::$variant(p) => p.fit(x, y).map(FittedClassifier::$variant),)* }
+                self.fit_weighted(x, y, None)
+            }
+            /// Fits on `x` and class indices `y` with a weight per row
+            /// ([`ClassifierParams::fit_weighted`]).
+            pub fn fit_weighted(
+                &self,
+                x: ArrayView2<f64>,
+                y: &[usize],
+                sample_weight: Option<&[f64]>,
+            ) -> Result<FittedClassifier, EstimatorError> {
+                match self {
+                    $(ClassifierSpec::$variant(p) => p.fit_weighted(x, y, sample_weight).map(FittedClassifier::$variant),)*
+                }
             }
             pub(crate) fn set_param(&mut self, path: &str, field: &str, value: Value) -> Result<(), PipelineError> {
                 match self { $(ClassifierSpec::$variant(p) => set_field(p, path, field, value),)* }
