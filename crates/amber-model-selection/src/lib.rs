@@ -21,7 +21,7 @@ mod search;
 mod split;
 
 pub use search::{
-    compare, cross_validate, describe, Candidate, CrossValidatorSync, CvResult, Entry, GridSearch,
-    Leaderboard, Progress, ProgressFn, Scoring, SearchError, SearchResult, MAX_CANDIDATES,
+    compare, cross_validate, cross_validate_weighted, describe, Candidate, CrossValidatorSync, CvResult,
+    Entry, GridSearch, Leaderboard, Progress, ProgressFn, Scoring, SearchError, SearchResult, MAX_CANDIDATES,
 };
 pub use split::{train_test_split, CrossValidator, Fold, KFold, SplitError, StratifiedKFold, TrainTestSplit};

@@ -328,8 +328,47 @@ pub fn cross_validate(
     scoring: Scoring,
     progress: Option<ProgressFn<'_>>,
 ) -> Result<CvResult, SearchError> {
-    let data = Data::new(table, target, None)?;
-    let mut results = evaluate(&data, &[("pipeline".to_string(), pipeline.clone())], cv, scoring, progress)?;
+    cross_validate_data(pipeline, &Data::new(table, target, None)?, cv, scoring, progress)
+}
+
+/// [`cross_validate`] with a weight per row of `table` for the classifier, sliced per fold:
+/// scikit-learn's `cross_validate(pipeline, X, y, params={"classifier__sample_weight": w})`.
+/// Scores are unweighted, as there.
+///
+/// ```
+/// use amber_estimators::DecisionTreeClassifier;
+/// use amber_model_selection::{cross_validate, cross_validate_weighted, Scoring, StratifiedKFold};
+/// use amber_pipeline::Pipeline;
+///
+/// let iris = amber_data::datasets::iris()?.table;
+/// let tree = Pipeline::new().classifier("classifier", DecisionTreeClassifier::params().max_depth(Some(2)));
+/// let cv = StratifiedKFold::new(5);
+/// // Equal weights change nothing for a tree; weights of 0 remove rows from every fit.
+/// let plain = cross_validate(&tree, &iris, "species", &cv, Scoring::Accuracy, None)?;
+/// let equal = cross_validate_weighted(&tree, &iris, "species", &[3.0; 150], &cv, Scoring::Accuracy, None)?;
+/// assert_eq!(plain.scores, equal.scores);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn cross_validate_weighted(
+    pipeline: &Pipeline,
+    table: &Table,
+    target: &str,
+    sample_weight: &[f64],
+    cv: &dyn CrossValidatorSync,
+    scoring: Scoring,
+    progress: Option<ProgressFn<'_>>,
+) -> Result<CvResult, SearchError> {
+    cross_validate_data(pipeline, &Data::new(table, target, Some(sample_weight))?, cv, scoring, progress)
+}
+
+fn cross_validate_data(
+    pipeline: &Pipeline,
+    data: &Data<'_>,
+    cv: &dyn CrossValidatorSync,
+    scoring: Scoring,
+    progress: Option<ProgressFn<'_>>,
+) -> Result<CvResult, SearchError> {
+    let mut results = evaluate(data, &[("pipeline".to_string(), pipeline.clone())], cv, scoring, progress)?;
     results.pop().ok_or(SearchError::NoCandidates)
 }
 

@@ -243,6 +243,18 @@ fn weighted_grid_search_is_sklearns_fold_by_fold() {
             assert_eq!(candidate.cv.scores, theirs, "{name} {:?}", candidate.params);
         }
         assert_eq!(result.best_index, case["best_index"].as_u64().unwrap() as usize, "{name}");
+        // cross_validate_weighted of the winner gives its fold scores again.
+        let best = cross_validate_weighted(
+            &result.best_pipeline,
+            &table,
+            case["target"].as_str().unwrap(),
+            &weights,
+            &cv,
+            Scoring::Accuracy,
+            None,
+        )
+        .unwrap();
+        assert_eq!(best.scores, result.candidates[result.best_index].cv.scores, "{name}");
         match result.best.classifier.as_ref().map(|c| &c.model) {
             Some(FittedClassifier::DecisionTreeClassifier(t)) => {
                 assert_eq!(t.tree.n_nodes() as u64, case["best_n_nodes"].as_u64().unwrap(), "{name}")

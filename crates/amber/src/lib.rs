@@ -46,12 +46,13 @@ pub mod prelude {
     pub use amber_data::datasets;
     pub use amber_data::{ColumnKind, CsvOptions, LabelMap, Table};
     pub use amber_estimators::{
-        Classifier, ClassifierParams, DecisionTreeClassifier, ImputeStrategy, LogisticRegression,
-        MinMaxScaler, OneHotEncoder, RandomForestClassifier, SimpleImputer, StandardScaler, Transformer,
-        TransformerParams, SVC,
+        ClassWeight, Classifier, ClassifierParams, DecisionTreeClassifier, ImputeStrategy,
+        LogisticRegression, MinMaxScaler, OneHotEncoder, RandomForestClassifier, SimpleImputer,
+        StandardScaler, Transformer, TransformerParams, SVC,
     };
     pub use amber_model_selection::{
-        compare, cross_validate, metrics, train_test_split, GridSearch, KFold, Scoring, StratifiedKFold,
+        compare, cross_validate, cross_validate_weighted, metrics, train_test_split, GridSearch, KFold,
+        Scoring, StratifiedKFold,
     };
     pub use amber_persistence::{inspect, load, load_with, save, verify, LoadOptions, Registry, SaveOptions};
     pub use amber_pipeline::{ColumnTransformer, Columns, FittedPipeline, Pipeline};
