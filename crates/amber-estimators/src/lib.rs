@@ -30,6 +30,7 @@ mod error;
 pub mod interop;
 mod le_bytes;
 mod linear;
+mod par;
 mod svm;
 pub mod transform;
 pub mod tree;

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use amber_data::{DataError, LabelMap, Table};
 use amber_pipeline::{FittedPipeline, Pipeline, PipelineError};
+#[cfg(feature = "rayon")]
 use rayon::prelude::*;
 use serde_json::Value;
 
@@ -287,17 +288,20 @@ fn evaluate(
         (0..candidates.len()).flat_map(|c| (0..folds.len()).map(move |f| (c, f))).collect();
     let done = AtomicUsize::new(0);
     let total = jobs.len();
-    let results: Vec<(f64, Duration, Duration)> = jobs
-        .par_iter()
-        .map(|&(c, f)| {
-            let (name, pipeline) = &candidates[c];
-            let r = data.fit_and_score(name, pipeline, f, &folds[f], scoring);
-            if let Some(report) = progress {
-                report(Progress { done: done.fetch_add(1, Ordering::Relaxed) + 1, total });
-            }
-            r
-        })
-        .collect::<Result<_, _>>()?;
+    let job = |&(c, f): &(usize, usize)| {
+        let (name, pipeline) = &candidates[c];
+        let r = data.fit_and_score(name, pipeline, f, &folds[f], scoring);
+        if let Some(report) = progress {
+            report(Progress { done: done.fetch_add(1, Ordering::Relaxed) + 1, total });
+        }
+        r
+    };
+    // In parallel with the `rayon` feature; the results are collected in job order either way.
+    #[cfg(feature = "rayon")]
+    let results: Result<Vec<(f64, Duration, Duration)>, _> = jobs.par_iter().map(job).collect();
+    #[cfg(not(feature = "rayon"))]
+    let results: Result<Vec<(f64, Duration, Duration)>, _> = jobs.iter().map(job).collect();
+    let results = results?;
     Ok(results.chunks(folds.len().max(1)).map(|chunk| CvResult::new(chunk.to_vec())).collect())
 }
 

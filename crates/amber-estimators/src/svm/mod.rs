@@ -7,7 +7,6 @@ mod platt;
 mod smo;
 
 use ndarray::{Array1, Array2, ArrayView2, Axis};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::check::{self, invalid};
@@ -320,16 +319,13 @@ impl ClassifierParams for SVCParams {
         }
         // Pairs trained at the same time share the cache budget, so that the whole fit stays
         // within `cache_size` as libsvm's sequential one does.
-        let concurrent = rayon::current_num_threads().min(problems.len()).max(1);
+        let concurrent = crate::par::threads().min(problems.len()).max(1);
         let cache_bytes = cache_bytes / concurrent;
-        let solved: Vec<_> = problems
-            .into_par_iter()
-            .map(|(first, second, problem, folds)| {
-                let platt = folds.map(|perm| platt::fit(&problem, &perm, kernel, self.tol, cache_bytes));
-                let solution = smo::solve(&problem, kernel, self.tol, cache_bytes);
-                (first, second, problem.rows, solution, platt)
-            })
-            .collect();
+        let solved: Vec<_> = crate::par::map(problems, |(first, second, problem, folds)| {
+            let platt = folds.map(|perm| platt::fit(&problem, &perm, kernel, self.tol, cache_bytes));
+            let solution = smo::solve(&problem, kernel, self.tol, cache_bytes);
+            (first, second, problem.rows, solution, platt)
+        });
         // Support vectors: every row with a nonzero coefficient in some pair, grouped by class
         // (scikit-learn's `support_` order).
         let mut is_sv = vec![false; codes.len()];

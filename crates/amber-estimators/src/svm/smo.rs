@@ -9,8 +9,6 @@
 
 use std::rc::Rc;
 
-use rayon::prelude::*;
-
 use super::FittedKernel;
 
 /// libsvm's `TAU`: the curvature used when a pair's is not positive.
@@ -447,7 +445,7 @@ impl<'a> QMatrix<'a> {
             };
             let col = &mut cache.column_mut(i)[start..len];
             if col.len() * x.d >= PARALLEL_WORK {
-                col.par_iter_mut().enumerate().for_each(|(k, out)| fill((start + k, out)));
+                crate::par::for_each(col, |(k, out)| fill((start + k, out)));
             } else {
                 col.iter_mut().enumerate().for_each(|(k, out)| fill((start + k, out)));
             }

@@ -2,7 +2,6 @@
 
 use amber_data::random::RandomState;
 use ndarray::{Array2, ArrayView2};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{fit_tree, tree_setters, trees_proba, MaxFeatures, Tree, TreeParams};
@@ -138,34 +137,33 @@ impl ClassifierParams for RandomForestClassifierParams {
         let mut forest_rng = RandomState::new(self.random_state);
         let seeds: Vec<u32> =
             (0..self.n_estimators).map(|_| forest_rng.interval(i32::MAX as u64 - 1) as u32).collect();
-        let grown: Vec<(Tree, Vec<f64>)> = seeds
-            .par_iter()
-            .map(|&seed| {
-                if !self.bootstrap {
-                    return Ok(fit_tree(x32.view(), &codes, &row_weights, classes.len(), growth, seed));
+        let grown: Vec<(Tree, Vec<f64>)> = crate::par::map(seeds, |seed| {
+            if !self.bootstrap {
+                return Ok(fit_tree(x32.view(), &codes, &row_weights, classes.len(), growth, seed));
+            }
+            // scikit-learn: n rows drawn with replacement on RandomState(tree seed), uniformly
+            // (randint) or, with row weights, in proportion to them (choice); the draw counts
+            // are the tree's row weights (times the sample's balanced class weights).
+            let mut rng = RandomState::new(seed);
+            let drawn: Vec<usize> = if uniform {
+                (0..n).map(|_| rng.interval(n as u64 - 1) as usize).collect()
+            } else {
+                rng.choice_weighted(&row_weights, n)
+            };
+            let mut weights = vec![0.0; n];
+            for i in drawn {
+                if let Some(c) = weights.get_mut(i) {
+                    *c += 1.0;
                 }
-                // scikit-learn: n rows drawn with replacement on RandomState(tree seed), uniformly
-                // (randint) or, with row weights, in proportion to them (choice); the draw counts
-                // are the tree's row weights (times the sample's balanced class weights).
-                let mut rng = RandomState::new(seed);
-                let drawn: Vec<usize> = if uniform {
-                    (0..n).map(|_| rng.interval(n as u64 - 1) as usize).collect()
-                } else {
-                    rng.choice_weighted(&row_weights, n)
-                };
-                let mut weights = vec![0.0; n];
-                for i in drawn {
-                    if let Some(c) = weights.get_mut(i) {
-                        *c += 1.0;
-                    }
-                }
-                if per_tree {
-                    let balanced = ClassWeight::Balanced.per_class(RF, &classes, &codes, &weights)?;
-                    weights::scale_by_class(&mut weights, &balanced, &codes);
-                }
-                Ok(fit_tree(x32.view(), &codes, &weights, classes.len(), growth, seed))
-            })
-            .collect::<Result<_, EstimatorError>>()?;
+            }
+            if per_tree {
+                let balanced = ClassWeight::Balanced.per_class(RF, &classes, &codes, &weights)?;
+                weights::scale_by_class(&mut weights, &balanced, &codes);
+            }
+            Ok(fit_tree(x32.view(), &codes, &weights, classes.len(), growth, seed))
+        })
+        .into_iter()
+        .collect::<Result<_, EstimatorError>>()?;
         let p = x.ncols();
         let split: Vec<&Vec<f64>> = grown.iter().filter(|(t, _)| t.n_splits() > 0).map(|(_, i)| i).collect();
         let mut feature_importances = vec![0.0; p];

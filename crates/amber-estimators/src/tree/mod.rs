@@ -6,7 +6,6 @@ mod data;
 mod forest;
 
 use ndarray::{Array2, ArrayView2};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use builder::{Criterion, MaxFeatures};
@@ -174,7 +173,7 @@ fn trees_proba(
     if x.nrows() <= BLOCK_ROWS {
         out.chunks_mut(BLOCK_ROWS * k).enumerate().for_each(block);
     } else {
-        out.par_chunks_mut(BLOCK_ROWS * k).enumerate().for_each(block);
+        crate::par::for_each_chunk(&mut out, BLOCK_ROWS * k, block);
     }
     Array2::from_shape_vec((x.nrows(), n_classes), out)
         .map_err(|e| crate::check::invalid(estimator, format!("probability matrix: {e}")))
