@@ -71,3 +71,60 @@ fn tie_heavy_trees_equal_sklearns() {
     }
     assert!(differing.is_empty(), "{} of 400 trees differ:\n{}", differing.len(), differing.join("\n"));
 }
+
+/// A 100-tree gini forest at 80,000 rows (tools/sklearn_forest_digest.py): every tree equals
+/// scikit-learn's, compared by a SHA-256 digest of its nodes in preorder (split features,
+/// thresholds and leaf probabilities, to the bit).
+#[test]
+fn a_forest_at_80k_rows_is_sklearns_tree_for_tree() {
+    use amber_data::random::RandomState;
+    use sha2::{Digest, Sha256};
+    #[derive(Deserialize)]
+    struct Fx {
+        n_rows: usize,
+        n_features: usize,
+        data_seed: u32,
+        class_counts: Vec<usize>,
+        n_estimators: usize,
+        random_state: u32,
+        n_nodes: Vec<usize>,
+        digests: Vec<String>,
+    }
+    let fx: Fx = serde_json::from_str(include_str!("fixtures/sklearn_forest_digest.json")).unwrap();
+    let (n, p) = (fx.n_rows, fx.n_features);
+    let mut rs = RandomState::new(fx.data_seed);
+    let x = ndarray::Array2::from_shape_simple_fn((n, p), || rs.random_sample());
+    let y: Vec<usize> = (0..n)
+        .map(|i| {
+            let s = x[[i, 0]] + 0.5 * x[[i, 1]] - 0.8 * x[[i, 2]] + 0.6 * rs.random_sample();
+            usize::from(s > 0.4) + usize::from(s > 0.9)
+        })
+        .collect();
+    let counts: Vec<usize> = (0..3).map(|c| y.iter().filter(|&&k| k == c).count()).collect();
+    assert_eq!(counts, fx.class_counts, "the data is scikit-learn's");
+    let forest = RandomForestClassifier::params()
+        .n_estimators(fx.n_estimators)
+        .random_state(fx.random_state)
+        .fit(x.view(), &y)
+        .unwrap();
+    let bits = |v: f64| v.to_bits().to_string();
+    for (t, tree) in forest.trees.iter().enumerate() {
+        // Preorder, left child first: a stack of child pointers (≥ 0 split, < 0 leaf).
+        let mut lines = Vec::with_capacity(tree.n_nodes());
+        let mut stack = vec![if tree.n_splits() > 0 { 0i32 } else { -1 }];
+        while let Some(c) = stack.pop() {
+            if c >= 0 {
+                let i = c as usize;
+                lines.push(format!("S {} {}", tree.feature[i], bits(tree.threshold[i])));
+                stack.push(tree.right[i]);
+                stack.push(tree.left[i]);
+            } else {
+                let row = tree.value.row(!c as usize);
+                lines.push(format!("L {}", row.iter().map(|&v| bits(v)).collect::<Vec<_>>().join(" ")));
+            }
+        }
+        assert_eq!(tree.n_nodes(), fx.n_nodes[t], "tree {t}: nodes");
+        let digest: String = Sha256::digest(lines.join("\n")).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(digest, fx.digests[t], "tree {t}: its nodes differ from scikit-learn's");
+    }
+}

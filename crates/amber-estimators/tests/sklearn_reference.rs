@@ -582,7 +582,7 @@ fn weighted_fits_are_sklearns() {
     }
     let fx: Fx = serde_json::from_str(include_str!("fixtures/sklearn_weights.json")).unwrap();
     assert_eq!(fx.cases.len(), 13);
-    for (i, case) in fx.cases.iter().enumerate() {
+    for case in &fx.cases {
         let name = format!(
             "{} {:?} weights {:?} on {}",
             case.estimator, case.params, case.sample_weight, case.dataset
@@ -670,32 +670,9 @@ fn weighted_fits_are_sklearns() {
         );
         println!("{line}");
         let n_nodes = case.n_nodes.unwrap();
-        match weighted_tree_exactness(i) {
-            // Row weights whose sums are exact (dyadic sample weights, integer class weights, or
-            // bootstrap counts): scikit-learn's trees node for node.
-            Exactness::NodeForNode => assert!(nodes == n_nodes && worst == 0.0, "{line}"),
-            // Non-dyadic weights (balanced): scikit-learn's running sums round some pure nodes to
-            // an impurity of ~3e-16 > ε, which it then splits into two pure leaves of the same
-            // class; amber's nodes are pure. Every probability is still the same.
-            Exactness::SameProbabilities => assert!(nodes < n_nodes && worst == 0.0, "{line}"),
-            // Non-dyadic weights where rounding also flips a near-tie: measured 340 of 342 (the two
-            // are rows of weight 0, unseen in training) and 342 of 342.
-            Exactness::NearTies => assert!(agree + 2 >= proba.nrows(), "{line}"),
-        }
-    }
-}
-
-enum Exactness {
-    NodeForNode,
-    SameProbabilities,
-    NearTies,
-}
-
-/// What amber achieves on each tree case of tools/sklearn_weights.py (measured).
-fn weighted_tree_exactness(case: usize) -> Exactness {
-    match case {
-        2 | 3 | 5 | 7 => Exactness::NodeForNode,
-        0 | 1 | 8 => Exactness::SameProbabilities,
-        _ => Exactness::NearTies,
+        // Non-dyadic weights (balanced, fractional) included: the running sums round as
+        // scikit-learn's do, so even its splits of "pure" nodes whose rounded impurity exceeds ε,
+        // and its near-ties, are reproduced: node for node, every probability equal.
+        assert!(nodes == n_nodes && worst == 0.0 && agree == proba.nrows(), "{line}");
     }
 }

@@ -1,8 +1,12 @@
-//! Growing a CART classification tree exactly as scikit-learn's `BestSplitter` and
-//! `DepthFirstTreeBuilder` do: the same random feature order at every node (its `rand_r` generator
-//! and Fisher–Yates draw, constant features remembered for descendants), thresholds halfway between
-//! consecutive distinct values, the same impurity proxies, tie rules and stopping rules. Given the
-//! same seed, amber grows the tree scikit-learn grows.
+//! Growing a CART classification tree exactly as scikit-learn's `BestSplitter`, `DensePartitioner`,
+//! `ClassificationCriterion` and `DepthFirstTreeBuilder` do, operation for operation: the same
+//! random feature order at every node (its `rand_r` generator and Fisher–Yates draw, constant
+//! features remembered for descendants); the node's rows sorted in place by each feature tried with
+//! scikit-learn's introsort (so rows equal on a feature end in its order); class sums moved left
+//! from whichever end is nearer and the right side taken as total − left; children's impurities
+//! computed at the parent's split and handed down; the final partition's swaps; the
+//! impurity-improvement test. Sums of non-integer weights therefore round as scikit-learn's do,
+//! and near-ties break the same way. Given the same seed, amber grows the tree scikit-learn grows.
 
 use amber_data::random::RandomState;
 use ndarray::{Array2, ArrayView2};
@@ -10,8 +14,10 @@ use serde::{Deserialize, Serialize};
 
 use super::data::Tree;
 
-/// Values closer than this are the same for splitting (scikit-learn's `FEATURE_THRESHOLD`).
-const FEATURE_THRESHOLD: f64 = 1e-7;
+/// Values closer than this are the same for splitting (scikit-learn's `FEATURE_THRESHOLD`, a
+/// float32: `a <= b + FEATURE_THRESHOLD` is float32 arithmetic, where adding it to values near 1
+/// rounds up to the next float32).
+const FEATURE_THRESHOLD: f32 = 1e-7;
 /// scikit-learn's `EPSILON` for "pure" nodes.
 const EPSILON: f64 = f64::EPSILON;
 
@@ -68,16 +74,6 @@ pub(crate) struct Growth {
     pub max_features: usize,
 }
 
-/// A node waiting to be grown: its rows `samples[start..end]`, its depth, its parent split with
-/// whether it is that split's left child, and how many features its ancestors found constant.
-struct Pending {
-    start: usize,
-    end: usize,
-    depth: usize,
-    parent: Option<(usize, bool)>,
-    constants: usize,
-}
-
 /// scikit-learn's `RAND_R_MAX`.
 const RAND_R_MAX: u32 = 0x7FFF_FFFF;
 
@@ -97,18 +93,160 @@ fn rand_r(state: &mut u32) -> u32 {
     *state % (RAND_R_MAX + 1)
 }
 
-/// A candidate split.
-struct Split {
-    feature: usize,
-    threshold: f64,
-    proxy: f64,
+/// The input as float32 columns (scikit-learn's trees split float32 data), column after column.
+pub(crate) struct Columns32 {
+    rows: usize,
+    values: Vec<f32>,
 }
 
-struct Builder<'a, 'x> {
-    x: ArrayView2<'x, f64>,
+impl Columns32 {
+    /// `x` rounded to float32 (its values must be within float32's range).
+    pub(crate) fn new(x: ArrayView2<f64>) -> Self {
+        let values = x.columns().into_iter().flat_map(|c| c.into_iter().map(|&v| v as f32)).collect();
+        Columns32 { rows: x.nrows(), values }
+    }
+
+    fn column(&self, feature: usize) -> &[f32] {
+        self.values.get(feature * self.rows..(feature + 1) * self.rows).unwrap_or(&[])
+    }
+
+    fn n_features(&self) -> usize {
+        if self.rows == 0 {
+            0
+        } else {
+            self.values.len() / self.rows
+        }
+    }
+}
+
+/// A node waiting to be grown: its rows `samples[start..end]`, its depth, its parent split with
+/// whether it is that split's left child, its impurity as the parent's split computed it, and how
+/// many features its ancestors found constant.
+struct Pending {
+    start: usize,
+    end: usize,
+    depth: usize,
+    parent: Option<(usize, bool)>,
+    impurity: f64,
+    constants: usize,
+}
+
+/// The best split of a node (scikit-learn's `SplitRecord`).
+struct Split {
+    feature: usize,
+    pos: usize,
+    threshold: f64,
+    impurity_left: f64,
+    impurity_right: f64,
+    improvement: f64,
+}
+
+/// A split node's weighted impurity and its children's, for the feature importances.
+struct Decrease {
+    feature: usize,
+    node: f64,
+    left: f64,
+    right: f64,
+}
+
+/// Class sums of a node and of its left and right parts at `pos` (scikit-learn's
+/// `ClassificationCriterion`).
+struct Sums {
+    criterion: Criterion,
+    start: usize,
+    end: usize,
+    pos: usize,
+    total: Vec<f64>,
+    left: Vec<f64>,
+    right: Vec<f64>,
+    w_node: f64,
+    w_left: f64,
+    w_right: f64,
+}
+
+impl Sums {
+    /// Sums the node's rows in their current order (`init`), then [`Sums::reset`].
+    fn init(&mut self, samples: &[usize], start: usize, end: usize, y: &[usize], w: &[f64]) {
+        (self.start, self.end) = (start, end);
+        self.total.iter_mut().for_each(|t| *t = 0.0);
+        self.w_node = 0.0;
+        for &i in samples.get(start..end).unwrap_or(&[]) {
+            let wt = w.get(i).copied().unwrap_or(0.0);
+            if let Some(t) = y.get(i).and_then(|&c| self.total.get_mut(c)) {
+                *t += wt;
+            }
+            self.w_node += wt;
+        }
+        self.reset();
+    }
+
+    /// Everything on the right.
+    fn reset(&mut self) {
+        self.pos = self.start;
+        self.left.iter_mut().for_each(|l| *l = 0.0);
+        self.right.copy_from_slice(&self.total);
+        (self.w_left, self.w_right) = (0.0, self.w_node);
+    }
+
+    /// Rows `samples[start..new_pos]` on the left: added from `pos` forward, or, when `end` is
+    /// nearer, everything moved left and rows removed from `end` backward; the right side is
+    /// total − left.
+    fn update(&mut self, samples: &[usize], new_pos: usize, y: &[usize], w: &[f64]) {
+        let move_row = |p: usize, sign: f64, left: &mut Vec<f64>, w_left: &mut f64| {
+            let i = samples.get(p).copied().unwrap_or(0);
+            let wt = w.get(i).copied().unwrap_or(0.0);
+            if let Some(l) = y.get(i).and_then(|&c| left.get_mut(c)) {
+                *l += sign * wt;
+            }
+            *w_left += sign * wt;
+        };
+        if new_pos - self.pos <= self.end - new_pos {
+            for p in self.pos..new_pos {
+                move_row(p, 1.0, &mut self.left, &mut self.w_left);
+            }
+        } else {
+            // reverse_reset: everything on the left.
+            self.left.copy_from_slice(&self.total);
+            self.w_left = self.w_node;
+            for p in (new_pos..self.end).rev() {
+                move_row(p, -1.0, &mut self.left, &mut self.w_left);
+            }
+        }
+        self.w_right = self.w_node - self.w_left;
+        for ((r, t), l) in self.right.iter_mut().zip(&self.total).zip(&self.left) {
+            *r = t - l;
+        }
+        self.pos = new_pos;
+    }
+
+    fn node_impurity(&self) -> f64 {
+        impurity(self.criterion, &self.total, self.w_node)
+    }
+
+    fn children_impurity(&self) -> (f64, f64) {
+        (
+            impurity(self.criterion, &self.left, self.w_left),
+            impurity(self.criterion, &self.right, self.w_right),
+        )
+    }
+
+    /// scikit-learn's `proxy_impurity_improvement`.
+    fn proxy(&self) -> f64 {
+        let (left, right) = self.children_impurity();
+        -self.w_right * right - self.w_left * left
+    }
+
+    /// scikit-learn's `impurity_improvement`, for a tree whose rows weigh `w_samples` in all.
+    fn improvement(&self, w_samples: f64, parent: f64, left: f64, right: f64) -> f64 {
+        (self.w_node / w_samples)
+            * (parent - (self.w_right / self.w_node * right) - (self.w_left / self.w_node * left))
+    }
+}
+
+struct Builder<'a> {
+    x: &'a Columns32,
     y: &'a [usize],
     w: &'a [f64],
-    n_classes: usize,
     g: Growth,
     /// The `rand_r` state.
     rng: u32,
@@ -116,10 +254,13 @@ struct Builder<'a, 'x> {
     features: Vec<usize>,
     /// Features known to be constant, as found by ancestors (scikit-learn's `constant_features`).
     constant: Vec<usize>,
+    /// The rows, permuted in place as nodes are sorted and partitioned.
+    samples: Vec<usize>,
+    /// The current feature's values of `samples`, sorted with them.
+    values: Vec<f32>,
+    criterion: Sums,
     tree: TreeArrays,
-    /// Weighted impurity decrease of each feature's splits, summed (scikit-learn's MDI, before
-    /// it is divided by the root's weight and normalized).
-    decrease: Vec<f64>,
+    decrease: Vec<Decrease>,
 }
 
 #[derive(Default)]
@@ -132,12 +273,16 @@ struct TreeArrays {
     value: Vec<f64>,
 }
 
-/// Impurity of a node with weighted class `counts` summing to `total`.
+/// Impurity of a node with weighted class `counts` summing to `total`, with scikit-learn's
+/// operations in its order.
 fn impurity(criterion: Criterion, counts: &[f64], total: f64) -> f64 {
     match criterion {
-        Criterion::Gini => 1.0 - counts.iter().map(|c| c * c).sum::<f64>() / (total * total),
-        // scikit-learn's operations in its order: `entropy -= p * log(p)` from 0, with
-        // `log(x) = ln(x) / ln(2)` (last-place differences from `log2` flip exact ties).
+        Criterion::Gini => {
+            let sq = counts.iter().fold(0.0, |sq, c| sq + c * c);
+            1.0 - sq / (total * total)
+        }
+        // `entropy -= p * log(p)` from 0, with `log(x) = ln(x) / ln(2)` (last-place differences
+        // from `log2` flip exact ties).
         Criterion::Entropy => counts.iter().filter(|&&c| c > 0.0).fold(0.0, |entropy, c| {
             let p = c / total;
             entropy - p * (p.ln() / std::f64::consts::LN_2)
@@ -145,13 +290,13 @@ fn impurity(criterion: Criterion, counts: &[f64], total: f64) -> f64 {
     }
 }
 
-/// Grows a tree on the rows `samples` of `x` (finite), with class codes `y` (`< n_classes`) and
-/// row weights `w` (rows of weight 0 must already be left out of `samples`); `seed` is the
-/// splitter's `rand_r` seed (see [`splitter_seed`]). Returns the tree and its feature
-/// importances: scikit-learn's `feature_importances_` (mean decrease in impurity, summing to 1, or
-/// all 0 for a tree without a split).
+/// Grows a tree on the rows `samples` of `x`, with class codes `y` (`< n_classes`) and row
+/// weights `w` (rows of weight 0 must already be left out of `samples`, which are in increasing
+/// order); `seed` is the splitter's `rand_r` seed (see [`splitter_seed`]). Returns the tree and
+/// its feature importances: scikit-learn's `feature_importances_` (mean decrease in impurity,
+/// summing to 1, or all 0 for a tree without a split).
 pub(crate) fn grow(
-    x: ArrayView2<f64>,
+    x: &Columns32,
     y: &[usize],
     w: &[f64],
     samples: Vec<usize>,
@@ -159,27 +304,45 @@ pub(crate) fn grow(
     g: Growth,
     seed: u32,
 ) -> (Tree, Vec<f64>) {
-    let p = x.ncols();
-    let features = (0..p).collect();
-    let constant = vec![0; p];
-    let root: f64 = samples.iter().filter_map(|&s| w.get(s)).sum();
-    let decrease = vec![0.0; p];
+    let p = x.n_features();
+    let w_samples = samples.iter().filter_map(|&s| w.get(s)).fold(0.0, |a, b| a + b);
+    let n = samples.len();
+    let criterion = Sums {
+        criterion: g.criterion,
+        start: 0,
+        end: 0,
+        pos: 0,
+        total: vec![0.0; n_classes],
+        left: vec![0.0; n_classes],
+        right: vec![0.0; n_classes],
+        w_node: 0.0,
+        w_left: 0.0,
+        w_right: 0.0,
+    };
     let mut b = Builder {
         x,
         y,
         w,
-        n_classes,
         g,
         rng: seed,
-        features,
-        constant,
+        features: (0..p).collect(),
+        constant: vec![0; p],
+        samples,
+        values: vec![0.0; n],
+        criterion,
         tree: TreeArrays::default(),
-        decrease,
+        decrease: Vec::new(),
     };
-    b.build(samples);
-    let mut importances = b.decrease;
-    if root > 0.0 {
-        importances.iter_mut().for_each(|v| *v /= root);
+    b.build(w_samples);
+    // scikit-learn's compute_feature_importances: split nodes in order.
+    let mut importances = vec![0.0; p];
+    for d in &b.decrease {
+        if let Some(v) = importances.get_mut(d.feature) {
+            *v += d.node - d.left - d.right;
+        }
+    }
+    if w_samples > 0.0 {
+        importances.iter_mut().for_each(|v| *v /= w_samples);
     }
     let sum: f64 = importances.iter().sum();
     if sum > 0.0 {
@@ -191,95 +354,118 @@ pub(crate) fn grow(
     (Tree { feature: t.feature, threshold: t.threshold, left: t.left, right: t.right, value }, importances)
 }
 
-impl Builder<'_, '_> {
-    fn counts(&self, samples: &[usize]) -> (Vec<f64>, f64) {
-        let mut counts = vec![0.0; self.n_classes];
-        let mut total = 0.0;
-        for &s in samples {
-            let (c, wt) = (self.y[s], self.w[s]);
-            counts[c] += wt;
-            total += wt;
-        }
-        (counts, total)
-    }
-
+impl Builder<'_> {
     /// Depth-first, left child first. A split node's index is assigned when it is taken from the
     /// stack, after its parent's, so split children always come after their parent; a leaf gets
     /// the next row of the value table and is pointed at as `!row`.
-    fn build(&mut self, mut samples: Vec<usize>) {
-        let mut stack = vec![Pending { start: 0, end: samples.len(), depth: 0, parent: None, constants: 0 }];
-        while let Some(Pending { start, end, depth, parent, constants }) = stack.pop() {
-            let rows = &samples[start..end];
-            let (counts, total) = self.counts(rows);
-            let n = rows.len();
-            let stop = self.g.max_depth.is_some_and(|d| depth >= d)
+    fn build(&mut self, w_samples: f64) {
+        let root = Pending {
+            start: 0,
+            end: self.samples.len(),
+            depth: 0,
+            parent: None,
+            impurity: 0.0,
+            constants: 0,
+        };
+        let mut stack = vec![root];
+        while let Some(Pending { start, end, depth, parent, impurity, constants }) = stack.pop() {
+            self.criterion.init(&self.samples, start, end, self.y, self.w);
+            let n = end - start;
+            let w_node = self.criterion.w_node;
+            let impurity = if parent.is_none() { self.criterion.node_impurity() } else { impurity };
+            let mut leaf = self.g.max_depth.is_some_and(|d| depth >= d)
                 || n < self.g.min_samples_split
                 || n < 2 * self.g.min_samples_leaf
-                || impurity(self.g.criterion, &counts, total) <= EPSILON;
-            let (split, constants) = if stop {
-                (None, constants)
-            } else {
-                self.best_split(&samples[start..end], &counts, total, constants)
-            };
+                || impurity <= EPSILON;
+            let value: Vec<f64> = self.criterion.total.iter().map(|c| c / w_node).collect();
+            let mut split = None;
+            let mut child_constants = constants;
+            if !leaf {
+                let (found, total_constants) = self.node_split(start, end, impurity, constants, w_samples);
+                child_constants = total_constants;
+                leaf = found.as_ref().is_none_or(|s| s.improvement + EPSILON < 0.0);
+                split = found;
+            }
+            if let Some((p, is_left)) = parent {
+                // The parent's decrease takes this child's weight and the impurity it computed.
+                let weighted = w_node * impurity;
+                if let Some(d) = self.decrease.get_mut(p) {
+                    if is_left {
+                        d.left = weighted;
+                    } else {
+                        d.right = weighted;
+                    }
+                }
+            }
+            let split = split.filter(|_| !leaf);
             let pointer = match &split {
                 None => {
-                    let leaf = self.tree.value.len() / self.n_classes;
-                    self.tree.value.extend(counts.iter().map(|c| c / total));
-                    !(leaf as i32)
+                    let row = self.tree.value.len() / self.criterion.total.len().max(1);
+                    self.tree.value.extend(value);
+                    !(row as i32)
                 }
                 Some(s) => {
                     self.tree.feature.push(s.feature as u32);
                     self.tree.threshold.push(s.threshold);
                     self.tree.left.push(0);
                     self.tree.right.push(0);
+                    self.decrease.push(Decrease {
+                        feature: s.feature,
+                        node: w_node * impurity,
+                        left: 0.0,
+                        right: 0.0,
+                    });
                     (self.tree.feature.len() - 1) as i32
                 }
             };
             if let Some((p, is_left)) = parent {
-                let slot = if is_left { &mut self.tree.left[p] } else { &mut self.tree.right[p] };
-                *slot = pointer;
-            }
-            let Some(split) = split else { continue };
-            let node = pointer as usize;
-            // Partition the node's rows: left (x <= threshold) first.
-            let part = &mut samples[start..end];
-            let mut mid = 0;
-            for i in 0..part.len() {
-                if self.x[[part[i], split.feature]] <= split.threshold {
-                    part.swap(i, mid);
-                    mid += 1;
+                let slots = if is_left { &mut self.tree.left } else { &mut self.tree.right };
+                if let Some(slot) = slots.get_mut(p) {
+                    *slot = pointer;
                 }
             }
-            let (left_counts, left_total) = self.counts(&samples[start..start + mid]);
-            let (right_counts, right_total) = self.counts(&samples[start + mid..end]);
-            let criterion = self.g.criterion;
-            if let Some(d) = self.decrease.get_mut(split.feature) {
-                *d += total * impurity(criterion, &counts, total)
-                    - left_total * impurity(criterion, &left_counts, left_total)
-                    - right_total * impurity(criterion, &right_counts, right_total);
-            }
-            let (depth, constants) = (depth + 1, constants);
-            stack.push(Pending { start: start + mid, end, depth, parent: Some((node, false)), constants });
-            stack.push(Pending { start, end: start + mid, depth, parent: Some((node, true)), constants });
+            let Some(s) = split else { continue };
+            let node = pointer as usize;
+            let depth = depth + 1;
+            let constants = child_constants;
+            stack.push(Pending {
+                start: s.pos,
+                end,
+                depth,
+                parent: Some((node, false)),
+                impurity: s.impurity_right,
+                constants,
+            });
+            stack.push(Pending {
+                start,
+                end: s.pos,
+                depth,
+                parent: Some((node, true)),
+                impurity: s.impurity_left,
+                constants,
+            });
         }
     }
 
-    /// The best split of the node holding `rows`, and how many features are now known constant.
+    /// scikit-learn's `node_split_best` on `samples[start..end]`: the best split, if any, with its
+    /// children's impurities and its improvement, and how many features are now known constant.
     /// Features are drawn as scikit-learn draws them: a Fisher–Yates over `features` that skips
     /// known constants, stops after `max_features` features but continues until one non-constant
-    /// feature was seen; on equal improvements the feature drawn first wins.
-    fn best_split(
+    /// feature was seen; on equal proxies the feature drawn first wins.
+    fn node_split(
         &mut self,
-        rows: &[usize],
-        counts: &[f64],
-        total: f64,
+        start: usize,
+        end: usize,
+        impurity: f64,
         known: usize,
+        w_samples: f64,
     ) -> (Option<Split>, usize) {
+        let min_leaf = self.g.min_samples_leaf;
         let mut f_i = self.features.len();
         let (mut visited, mut found, mut drawn) = (0, 0, 0);
         let mut total_constants = known;
-        let mut best: Option<Split> = None;
-        let mut values: Vec<(f64, usize)> = Vec::with_capacity(rows.len());
+        let mut best: Option<(usize, usize, f64)> = None; // (feature, pos, threshold)
+        let mut best_proxy = f64::NEG_INFINITY;
         while f_i > total_constants && (visited < self.g.max_features || visited <= found + drawn) {
             visited += 1;
             let (low, high) = (drawn, f_i - found);
@@ -292,10 +478,14 @@ impl Builder<'_, '_> {
             }
             f_j += found;
             let f = self.features[f_j];
-            values.clear();
-            values.extend(rows.iter().map(|&s| (self.x[[s, f]], s)));
-            values.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-            let (lo, hi) = (values[0].0, values[values.len() - 1].0);
+            let x = self.x;
+            let column = x.column(f);
+            let (samples, values) = (&mut self.samples[start..end], &mut self.values[start..end]);
+            for (v, &s) in values.iter_mut().zip(samples.iter()) {
+                *v = column.get(s).copied().unwrap_or(0.0);
+            }
+            sort::introsort(values, samples);
+            let (lo, hi) = (values.first().copied().unwrap_or(0.0), values.last().copied().unwrap_or(0.0));
             if hi <= lo + FEATURE_THRESHOLD {
                 self.features.swap(f_j, total_constants);
                 found += 1;
@@ -304,9 +494,23 @@ impl Builder<'_, '_> {
             }
             f_i -= 1;
             self.features.swap(f_i, f_j);
-            if let Some(s) = self.scan(f, &values, counts, total) {
-                if best.as_ref().is_none_or(|b| s.proxy > b.proxy) {
-                    best = Some(s);
+            self.criterion.reset();
+            let mut p = start;
+            while p < end {
+                // next_p: past every value within FEATURE_THRESHOLD of the one before.
+                p += 1;
+                while p < end && self.values[p] <= self.values[p - 1] + FEATURE_THRESHOLD {
+                    p += 1;
+                }
+                if p == end || p - start < min_leaf || end - p < min_leaf {
+                    continue;
+                }
+                self.criterion.update(&self.samples, p, self.y, self.w);
+                let proxy = self.criterion.proxy();
+                if proxy > best_proxy {
+                    best_proxy = proxy;
+                    let threshold = f64::from(self.values[p - 1]) / 2.0 + f64::from(self.values[p]) / 2.0;
+                    best = Some((f, p, threshold));
                 }
             }
         }
@@ -314,39 +518,149 @@ impl Builder<'_, '_> {
         // record the newly found ones for the descendants.
         self.features[..known].copy_from_slice(&self.constant[..known]);
         self.constant[known..known + found].copy_from_slice(&self.features[known..known + found]);
-        (best, total_constants)
-    }
-
-    /// The best threshold on one feature, given the node's rows sorted by that feature.
-    fn scan(&self, feature: usize, sorted: &[(f64, usize)], counts: &[f64], total: f64) -> Option<Split> {
-        let min_leaf = self.g.min_samples_leaf;
-        let n = sorted.len();
-        let mut left = vec![0.0; self.n_classes];
-        let mut right = counts.to_vec();
-        let mut w_left = 0.0;
-        let mut best: Option<Split> = None;
-        for i in 0..n - 1 {
-            let (v, s) = sorted[i];
-            let (c, wt) = (self.y[s], self.w[s]);
-            left[c] += wt;
-            right[c] -= wt;
-            w_left += wt;
-            let next = sorted[i + 1].0;
-            if next <= v + FEATURE_THRESHOLD || i + 1 < min_leaf || n - i - 1 < min_leaf {
-                continue;
-            }
-            let w_right = total - w_left;
-            // scikit-learn's proxy_impurity_improvement.
-            let proxy = -w_right * impurity(self.g.criterion, &right, w_right)
-                - w_left * impurity(self.g.criterion, &left, w_left);
-            if best.as_ref().is_none_or(|b| proxy > b.proxy) {
-                let mut threshold = v / 2.0 + next / 2.0;
-                if threshold == next || !threshold.is_finite() {
-                    threshold = v;
-                }
-                best = Some(Split { feature, threshold, proxy });
+        let Some((feature, pos, threshold)) = best else { return (None, total_constants) };
+        // partition_samples_final: left rows stay, a right row swaps with the last unexamined.
+        let x = self.x;
+        let column = x.column(feature);
+        let (mut a, mut b) = (start, end);
+        while a < b {
+            let v = self.samples.get(a).and_then(|&s| column.get(s)).copied().unwrap_or(0.0);
+            if f64::from(v) <= threshold {
+                a += 1;
+            } else {
+                b -= 1;
+                self.samples.swap(a, b);
             }
         }
-        best
+        self.criterion.reset();
+        self.criterion.update(&self.samples, pos, self.y, self.w);
+        let (impurity_left, impurity_right) = self.criterion.children_impurity();
+        let improvement = self.criterion.improvement(w_samples, impurity, impurity_left, impurity_right);
+        (Some(Split { feature, pos, threshold, impurity_left, impurity_right, improvement }), total_constants)
+    }
+}
+
+/// scikit-learn's `simultaneous_sort` with three-way partitioning (introsort: median-of-3
+/// quicksort, heapsort past `2·⌊log₂ n⌋` levels, insertion sort below 16 elements), which decides
+/// the order of equal values.
+mod sort {
+    pub(super) fn introsort(values: &mut [f32], samples: &mut [usize]) {
+        let n = values.len().min(samples.len());
+        if n == 0 {
+            return;
+        }
+        let maxd = 2 * (n as f64).log2() as usize;
+        three_way(&mut values[..n], &mut samples[..n], maxd as isize);
+    }
+
+    fn swap(values: &mut [f32], samples: &mut [usize], i: usize, j: usize) {
+        values.swap(i, j);
+        samples.swap(i, j);
+    }
+
+    fn median3(values: &[f32]) -> f32 {
+        let n = values.len();
+        let (a, b, c) = (values[0], values[n / 2], values[n - 1]);
+        if a < b {
+            if b < c {
+                b
+            } else if a < c {
+                c
+            } else {
+                a
+            }
+        } else if b < c {
+            if a < c {
+                a
+            } else {
+                c
+            }
+        } else {
+            b
+        }
+    }
+
+    fn three_way(mut values: &mut [f32], mut samples: &mut [usize], mut maxd: isize) {
+        while values.len() > 15 {
+            if maxd <= 0 {
+                heapsort(values, samples);
+                return;
+            }
+            maxd -= 1;
+            let pivot = median3(values);
+            let (mut i, mut l, mut r) = (0, 0, values.len());
+            while i < r {
+                if values[i] < pivot {
+                    swap(values, samples, i, l);
+                    i += 1;
+                    l += 1;
+                } else if values[i] > pivot {
+                    r -= 1;
+                    swap(values, samples, i, r);
+                } else {
+                    i += 1;
+                }
+            }
+            let (low_v, rest_v) = std::mem::take(&mut values).split_at_mut(r);
+            let (low_s, rest_s) = std::mem::take(&mut samples).split_at_mut(r);
+            three_way(&mut low_v[..l], &mut low_s[..l], maxd);
+            values = rest_v;
+            samples = rest_s;
+        }
+        insertion_sort(values, samples);
+    }
+
+    fn heapsort(values: &mut [f32], samples: &mut [usize]) {
+        let n = values.len();
+        if n < 2 {
+            return;
+        }
+        let mut start = (n - 2) / 2;
+        loop {
+            sift_down(values, samples, start, n);
+            if start == 0 {
+                break;
+            }
+            start -= 1;
+        }
+        let mut end = n - 1;
+        while end > 0 {
+            swap(values, samples, 0, end);
+            sift_down(values, samples, 0, end);
+            end -= 1;
+        }
+    }
+
+    fn sift_down(values: &mut [f32], samples: &mut [usize], start: usize, end: usize) {
+        let mut root = start;
+        loop {
+            let child = root * 2 + 1;
+            let mut maxind = root;
+            if child < end && values[maxind] < values[child] {
+                maxind = child;
+            }
+            if child + 1 < end && values[maxind] < values[child + 1] {
+                maxind = child + 1;
+            }
+            if maxind == root {
+                break;
+            }
+            swap(values, samples, root, maxind);
+            root = maxind;
+        }
+    }
+
+    fn insertion_sort(values: &mut [f32], samples: &mut [usize]) {
+        for i in 1..values.len() {
+            let (v, s) = (values[i], samples[i]);
+            let mut j = i;
+            while j > 0 && values[j - 1] > v {
+                values[j] = values[j - 1];
+                samples[j] = samples[j - 1];
+                j -= 1;
+            }
+            values[j] = v;
+            samples[j] = s;
+        }
     }
 }

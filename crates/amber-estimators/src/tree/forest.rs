@@ -139,7 +139,7 @@ impl ClassifierParams for RandomForestClassifierParams {
             (0..self.n_estimators).map(|_| forest_rng.interval(i32::MAX as u64 - 1) as u32).collect();
         let grown: Vec<(Tree, Vec<f64>)> = crate::par::map(seeds, |seed| {
             if !self.bootstrap {
-                return Ok(fit_tree(x32.view(), &codes, &row_weights, classes.len(), growth, seed));
+                return Ok(fit_tree(&x32, &codes, &row_weights, classes.len(), growth, seed));
             }
             // scikit-learn: n rows drawn with replacement on RandomState(tree seed), uniformly
             // (randint) or, with row weights, in proportion to them (choice); the draw counts
@@ -160,7 +160,7 @@ impl ClassifierParams for RandomForestClassifierParams {
                 let balanced = ClassWeight::Balanced.per_class(RF, &classes, &codes, &weights)?;
                 weights::scale_by_class(&mut weights, &balanced, &codes);
             }
-            Ok(fit_tree(x32.view(), &codes, &weights, classes.len(), growth, seed))
+            Ok(fit_tree(&x32, &codes, &weights, classes.len(), growth, seed))
         })
         .into_iter()
         .collect::<Result<_, EstimatorError>>()?;

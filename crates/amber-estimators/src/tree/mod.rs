@@ -182,22 +182,22 @@ fn trees_proba(
 /// Fits one tree on class codes `codes` with row weights (rows of weight 0 are left out), as a
 /// scikit-learn tree with `random_state = seed`. `x32` is the input rounded to float32.
 fn fit_tree(
-    x32: ArrayView2<f64>,
+    x32: &builder::Columns32,
     codes: &[usize],
     weights: &[f64],
     n_classes: usize,
     growth: Growth,
     seed: u32,
 ) -> (Tree, Vec<f64>) {
-    let samples = (0..x32.nrows()).filter(|&i| weights.get(i).is_some_and(|w| *w > 0.0)).collect();
+    let samples = (0..weights.len()).filter(|&i| weights.get(i).is_some_and(|w| *w > 0.0)).collect();
     builder::grow(x32, codes, weights, samples, n_classes, growth, builder::splitter_seed(seed))
 }
 
 /// `x` rounded to float32 (trees split and compare in float32, as scikit-learn's); a finite value
 /// beyond the float32 range is [`EstimatorError::OutOfFloat32Range`].
-fn to_f32(estimator: &'static str, x: ArrayView2<f64>) -> Result<Array2<f64>, EstimatorError> {
+fn to_f32(estimator: &'static str, x: ArrayView2<f64>) -> Result<builder::Columns32, EstimatorError> {
     check_f32_range(estimator, x)?;
-    Ok(x.mapv(|v| f64::from(v as f32)))
+    Ok(builder::Columns32::new(x))
 }
 
 fn check_f32_range(estimator: &'static str, x: ArrayView2<f64>) -> Result<(), EstimatorError> {
@@ -327,7 +327,7 @@ impl ClassifierParams for DecisionTreeClassifierParams {
                 .unwrap_or_else(|| vec![1.0; x.nrows()]);
         let x32 = to_f32(DT, x)?;
         let (tree, feature_importances) =
-            fit_tree(x32.view(), &codes, &weights, classes.len(), growth, self.random_state);
+            fit_tree(&x32, &codes, &weights, classes.len(), growth, self.random_state);
         Ok(DecisionTreeClassifier { classes, n_features: x.ncols(), tree, feature_importances })
     }
 }
