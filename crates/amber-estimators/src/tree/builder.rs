@@ -111,11 +111,7 @@ impl Columns32 {
     }
 
     fn n_features(&self) -> usize {
-        if self.rows == 0 {
-            0
-        } else {
-            self.values.len() / self.rows
-        }
+        self.values.len().checked_div(self.rows).unwrap_or(0)
     }
 }
 
