@@ -7,6 +7,10 @@
 //! computed at the parent's split and handed down; the final partition's swaps; the
 //! impurity-improvement test. Sums of non-integer weights therefore round as scikit-learn's do,
 //! and near-ties break the same way. Given the same seed, amber grows the tree scikit-learn grows.
+//!
+//! When every row weight is an integer (unweighted fits, bootstrap counts) and they sum to at most
+//! 2⁵³, every sum is exact in any order, so the order of rows equal on a feature cannot change the
+//! tree: those rows are then sorted by a faster sort of packed (value, row) keys instead.
 
 use amber_data::random::RandomState;
 use ndarray::{Array2, ArrayView2};
@@ -254,6 +258,10 @@ struct Builder<'a> {
     samples: Vec<usize>,
     /// The current feature's values of `samples`, sorted with them.
     values: Vec<f32>,
+    /// Sort rows equal on a feature in scikit-learn's order (needed when weights are not
+    /// integers); else `keys` holds packed (value, row) keys for the faster sort.
+    exact_order: bool,
+    keys: Vec<u64>,
     criterion: Sums,
     tree: TreeArrays,
     decrease: Vec<Decrease>,
@@ -303,6 +311,8 @@ pub(crate) fn grow(
     let p = x.n_features();
     let w_samples = samples.iter().filter_map(|&s| w.get(s)).fold(0.0, |a, b| a + b);
     let n = samples.len();
+    let integer_weights = w.iter().all(|v| v.fract() == 0.0) && w_samples <= 2f64.powi(53);
+    let exact_order = !integer_weights || n > u32::MAX as usize;
     let criterion = Sums {
         criterion: g.criterion,
         start: 0,
@@ -325,6 +335,8 @@ pub(crate) fn grow(
         constant: vec![0; p],
         samples,
         values: vec![0.0; n],
+        exact_order,
+        keys: Vec::new(),
         criterion,
         tree: TreeArrays::default(),
         decrease: Vec::new(),
@@ -477,10 +489,14 @@ impl Builder<'_> {
             let x = self.x;
             let column = x.column(f);
             let (samples, values) = (&mut self.samples[start..end], &mut self.values[start..end]);
-            for (v, &s) in values.iter_mut().zip(samples.iter()) {
-                *v = column.get(s).copied().unwrap_or(0.0);
+            if self.exact_order {
+                for (v, &s) in values.iter_mut().zip(samples.iter()) {
+                    *v = column.get(s).copied().unwrap_or(0.0);
+                }
+                sort::introsort(values, samples);
+            } else {
+                sort::by_packed_keys(column, values, samples, &mut self.keys);
             }
-            sort::introsort(values, samples);
             let (lo, hi) = (values.first().copied().unwrap_or(0.0), values.last().copied().unwrap_or(0.0));
             if hi <= lo + FEATURE_THRESHOLD {
                 self.features.swap(f_j, total_constants);
@@ -540,6 +556,38 @@ impl Builder<'_> {
 /// quicksort, heapsort past `2·⌊log₂ n⌋` levels, insertion sort below 16 elements), which decides
 /// the order of equal values.
 mod sort {
+    /// Sorts `samples` by their values in `column` (rows equal on it by row index), writing the
+    /// sorted values to `values`; rows must be below 2³².
+    pub(super) fn by_packed_keys(
+        column: &[f32],
+        values: &mut [f32],
+        samples: &mut [usize],
+        keys: &mut Vec<u64>,
+    ) {
+        // A float's bits made to order as unsigned integers: flip every bit of negatives, the
+        // sign bit of the rest.
+        let ordered = |v: f32| {
+            let b = v.to_bits();
+            if b >> 31 == 1 {
+                !b
+            } else {
+                b | 0x8000_0000
+            }
+        };
+        let unordered = |o: u32| f32::from_bits(if o >> 31 == 1 { o & 0x7FFF_FFFF } else { !o });
+        keys.clear();
+        keys.extend(
+            samples
+                .iter()
+                .map(|&s| (u64::from(ordered(column.get(s).copied().unwrap_or(0.0))) << 32) | s as u64),
+        );
+        keys.sort_unstable();
+        for ((k, v), s) in keys.iter().zip(values.iter_mut()).zip(samples.iter_mut()) {
+            *v = unordered((k >> 32) as u32);
+            *s = (k & 0xFFFF_FFFF) as usize;
+        }
+    }
+
     pub(super) fn introsort(values: &mut [f32], samples: &mut [usize]) {
         let n = values.len().min(samples.len());
         if n == 0 {
