@@ -191,6 +191,19 @@ impl Table {
         &self.names
     }
 
+    /// The `(name, column)` pairs, in order, moved out of the table.
+    ///
+    /// ```
+    /// use amber_data::{Column, Table};
+    ///
+    /// let t = Table::new(vec![("a".into(), Column::Numeric(vec![1.0]))])?;
+    /// assert_eq!(t.into_columns(), [("a".to_string(), Column::Numeric(vec![1.0]))]);
+    /// # Ok::<(), amber_data::DataError>(())
+    /// ```
+    pub fn into_columns(self) -> Vec<(String, Column)> {
+        self.names.into_iter().zip(self.columns).collect()
+    }
+
     /// `(name, column)` pairs, in order.
     pub fn columns(&self) -> impl Iterator<Item = (&str, &Column)> {
         self.names.iter().map(String::as_str).zip(&self.columns)

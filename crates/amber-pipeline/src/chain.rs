@@ -60,23 +60,24 @@ pub(crate) fn fit(
 ) -> Result<(Vec<FittedStep>, Table), PipelineError> {
     validate(steps, prefix)?;
     let mut fitted = Vec::with_capacity(steps.len());
-    let mut current = x.clone();
+    // Each step reads the one before's output (the input itself for the first: no copy).
+    let mut current: Option<Table> = None;
     for step in steps {
         let at = path(prefix, &step.name);
-        let model = step.spec.fit(&at, &current)?;
-        current = model.transform(&at, &current)?;
+        let (model, out) = step.spec.fit_transform(&at, current.as_ref().unwrap_or(x))?;
+        current = Some(out);
         fitted.push(FittedStep { name: step.name.clone(), model });
     }
-    Ok((fitted, current))
+    Ok((fitted, current.unwrap_or_else(|| x.clone())))
 }
 
 /// Applies fitted steps in order.
 pub(crate) fn transform(steps: &[FittedStep], prefix: &str, x: &Table) -> Result<Table, PipelineError> {
-    let mut current = x.clone();
+    let mut current: Option<Table> = None;
     for step in steps {
-        current = step.model.transform(&path(prefix, &step.name), &current)?;
+        current = Some(step.model.transform(&path(prefix, &step.name), current.as_ref().unwrap_or(x))?);
     }
-    Ok(current)
+    Ok(current.unwrap_or_else(|| x.clone()))
 }
 
 /// A column as it flows between steps: its name and kind.

@@ -162,6 +162,16 @@ impl ColumnTransformer {
     }
 
     pub(crate) fn fit(&self, prefix: &str, x: &Table) -> Result<FittedColumnTransformer, PipelineError> {
+        self.fit_transform(prefix, x).map(|(fitted, _)| fitted)
+    }
+
+    /// Fits every group and returns the transformed table too (each group's output is made
+    /// while it is fitted).
+    pub(crate) fn fit_transform(
+        &self,
+        prefix: &str,
+        x: &Table,
+    ) -> Result<(FittedColumnTransformer, Table), PipelineError> {
         self.validate(prefix)?;
         for name in &self.drop {
             if x.column_index(name).is_none() {
@@ -172,6 +182,7 @@ impl ColumnTransformer {
             x.columns().filter(|(n, _)| !self.drop.iter().any(|d| d == n)).collect();
         let mut groups = Vec::new();
         let mut taken: Vec<String> = Vec::new();
+        let mut out: Vec<(String, Column)> = Vec::new();
         for g in &self.groups {
             let columns: Vec<String> = match &g.columns {
                 Columns::Names(names) => {
@@ -187,7 +198,8 @@ impl ColumnTransformer {
             if columns.is_empty() {
                 continue; // as scikit-learn: a selector that matches nothing contributes nothing
             }
-            let (steps, _) = chain::fit(&g.steps, &path(prefix, &g.name), &x.select(&columns)?)?;
+            let (steps, part) = chain::fit(&g.steps, &path(prefix, &g.name), &x.select(&columns)?)?;
+            out.extend(part.into_columns());
             taken.extend(columns.iter().cloned());
             groups.push(FittedColumnGroup { name: g.name.clone(), columns, steps });
         }
@@ -203,9 +215,12 @@ impl ColumnTransformer {
             .filter(|n| taken.contains(n) || passthrough.contains(n))
             .cloned()
             .collect();
+        for name in &passthrough {
+            out.push((name.clone(), x.column(name)?.clone()));
+        }
         let fitted = FittedColumnTransformer { input, groups, passthrough };
         fitted.check_outputs()?;
-        Ok(fitted)
+        Ok((fitted, Table::new(out)?))
     }
 }
 
@@ -258,7 +273,7 @@ impl FittedColumnTransformer {
         let mut out: Vec<(String, Column)> = Vec::new();
         for g in &self.groups {
             let part = chain::transform(&g.steps, &path(prefix, &g.name), &x.select(&g.columns)?)?;
-            out.extend(part.columns().map(|(n, c)| (n.to_string(), c.clone())));
+            out.extend(part.into_columns());
         }
         for name in &self.passthrough {
             out.push((name.clone(), x.column(name)?.clone()));

@@ -202,6 +202,20 @@ macro_rules! transformer_set {
                     TransformerSpec::ColumnTransformer(c) => c.fit(path, x).map(FittedTransformer::ColumnTransformer),
                 }
             }
+            /// Fits on `x` and transforms it: a column transformer's groups produce their output
+            /// while fitting, so it is not computed twice.
+            pub(crate) fn fit_transform(&self, path: &str, x: &Table) -> Result<(FittedTransformer, Table), PipelineError> {
+                match self {
+                    TransformerSpec::ColumnTransformer(c) => {
+                        c.fit_transform(path, x).map(|(f, out)| (FittedTransformer::ColumnTransformer(f), out))
+                    }
+                    _ => {
+                        let model = self.fit(path, x)?;
+                        let out = model.transform(path, x)?;
+                        Ok((model, out))
+                    }
+                }
+            }
             pub(crate) fn validate(&self, path: &str) -> Result<(), PipelineError> {
                 match self {
                     $(TransformerSpec::$variant(p) => p.validate().map_err(at(path)),)*

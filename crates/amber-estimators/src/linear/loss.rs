@@ -60,7 +60,9 @@ impl Objective<'_> {
             return f64::NAN;
         };
         let coef = w.slice(s![..p, ..]);
-        let mut raw = self.x.dot(&coef);
+        // Two classes: matrix-vector products (a matrix product would repack `x` every call).
+        let mut raw =
+            if k == 1 { self.x.dot(&coef.column(0)).insert_axis(Axis(1)) } else { self.x.dot(&coef) };
         if self.fit_intercept {
             raw += &w.row(p);
         }
@@ -97,7 +99,8 @@ impl Objective<'_> {
         let coef_sq: f64 = coef.iter().map(|c| c * c).sum();
         let value = numpy_sum(&losses) / self.weight_sum + 0.5 * self.l2 * coef_sq;
         raw.mapv_inplace(|g| g / self.weight_sum);
-        let mut coef_grad = self.x.t().dot(&raw);
+        let mut coef_grad =
+            if k == 1 { self.x.t().dot(&raw.column(0)).insert_axis(Axis(1)) } else { self.x.t().dot(&raw) };
         coef_grad.scaled_add(self.l2, &coef);
         out.slice_mut(s![..p, ..]).assign(&coef_grad);
         if self.fit_intercept {

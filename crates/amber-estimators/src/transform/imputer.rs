@@ -170,10 +170,19 @@ impl TransformerParams for SimpleImputerParams {
                 Column::Categorical(values) => FillValue::Text(match self.strategy {
                     ImputeStrategy::Constant => self.fill_text.clone(),
                     ImputeStrategy::MostFrequent => {
-                        let mut present: Vec<&String> = values.iter().flatten().collect();
-                        present.sort();
-                        most_frequent(&present).map(|s| s.to_string()).ok_or_else(|| {
-                            EstimatorError::AllMissing { estimator: E, name: name.to_string() }
+                        // Counted by value in sorted order: the first of the most frequent wins.
+                        let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+                        for v in values.iter().flatten() {
+                            *counts.entry(v.as_str()).or_default() += 1;
+                        }
+                        let best =
+                            counts.iter().fold(None, |best: Option<(&str, usize)>, (&v, &n)| match best {
+                                Some((_, m)) if m >= n => best,
+                                _ => Some((v, n)),
+                            });
+                        best.map(|(v, _)| v.to_string()).ok_or_else(|| EstimatorError::AllMissing {
+                            estimator: E,
+                            name: name.to_string(),
                         })?
                     }
                     ImputeStrategy::Mean | ImputeStrategy::Median => {

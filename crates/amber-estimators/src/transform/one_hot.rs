@@ -106,17 +106,17 @@ impl TransformerParams for OneHotEncoderParams {
         let mut categories = Vec::with_capacity(x.n_cols());
         for name in x.column_names() {
             let values = columns::categorical(E, x, name)?;
-            let mut cats = Vec::new();
+            let mut cats: Vec<&str> = Vec::with_capacity(values.len());
             for (row, v) in values.iter().enumerate() {
-                cats.push(v.clone().ok_or_else(|| EstimatorError::MissingValue {
+                cats.push(v.as_deref().ok_or_else(|| EstimatorError::MissingValue {
                     estimator: E,
                     name: name.clone(),
                     row,
                 })?);
             }
-            cats.sort();
+            cats.sort_unstable();
             cats.dedup();
-            categories.push(cats);
+            categories.push(cats.into_iter().map(str::to_string).collect());
         }
         let dropped = categories
             .iter()
