@@ -240,12 +240,19 @@ impl Registry {
     /// Claims the next free version number of `name`.
     fn claim(&self, name: &str) -> Result<(u32, PathBuf), PersistError> {
         let (numbers, _) = self.recorded(name)?;
+        self.claim_after(name, numbers.last().copied().unwrap_or(0))
+    }
+
+    /// Claims the first free version after `last`, the highest a scan of the records saw. The
+    /// claim is the exclusive creation of the record file, so a version that another process
+    /// claimed after the scan is skipped, never shared.
+    fn claim_after(&self, name: &str, last: u32) -> Result<(u32, PathBuf), PersistError> {
         let next = |n: u32| {
             n.checked_add(1).ok_or_else(|| {
                 registry_error(&self.dir, format!("{} has no version numbers left", shown(name)))
             })
         };
-        let mut version = next(numbers.last().copied().unwrap_or(0))?;
+        let mut version = next(last)?;
         loop {
             let path = self.model_dir(name).join(format!("v{version}.json"));
             match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
@@ -572,4 +579,28 @@ pub fn save_versioned<T: Persist>(
     options: &SaveOptions,
 ) -> Result<PathBuf, PersistError> {
     Ok(Registry::open(dir)?.register(name, obj, options)?.path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The exclusive claim, deterministically: records another process claimed after this
+    /// process's scan (here, a scan that saw none) are skipped, not overwritten. A claim by plain
+    /// `create` would take v1 here.
+    #[test]
+    fn a_claim_made_after_the_scan_is_never_shared() {
+        let tmp = tempfile::tempdir().unwrap();
+        let registry = Registry::open(tmp.path()).unwrap();
+        let dir = registry.model_dir("iris");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("v1.json"), b"claimed by another process").unwrap();
+        std::fs::write(dir.join("v2.json"), b"").unwrap();
+        let (version, path) = registry.claim_after("iris", 0).unwrap();
+        assert_eq!((version, path.clone()), (3, dir.join("v3.json")));
+        assert_eq!(std::fs::read(dir.join("v1.json")).unwrap(), b"claimed by another process");
+        // The claim itself is now taken: the next stale claimant skips it too.
+        assert_eq!(registry.claim_after("iris", 0).unwrap().0, 4);
+        assert!(path.exists());
+    }
 }

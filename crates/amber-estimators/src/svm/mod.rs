@@ -171,7 +171,8 @@ pub struct SvcPair {
 /// let model = SVC::params().c(10.0).fit(x.view(), &y)?;
 /// assert_eq!(model.pairs.len(), 3); // (0,1), (0,2), (1,2)
 /// assert_eq!(model.predict(x.view())?, y);
-/// assert!(model.predict_proba(x.view()).is_err()); // probability was not enabled
+/// // Probabilities need `probability(true)` at fit: asking without them is a named error.
+/// assert!(matches!(model.predict_proba(x.view()), Err(amber_estimators::EstimatorError::ProbabilityNotEnabled)));
 /// # Ok::<(), amber_estimators::EstimatorError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
