@@ -20,7 +20,8 @@ use crate::alloc;
 #[derive(clap::Args)]
 pub struct Args {
     /// What to measure: `persistence`, `search`, `predict` (`amber predict`'s peak memory),
-    /// `forest` (forest batch and single-row prediction) or `svc` (SVC fit time and memory).
+    /// `forest` (forest batch and single-row prediction), `svc` (SVC fit time and memory) or `fit`
+    /// (forest fit as rows grow, the telco pipeline's fit).
     #[arg(default_value = "persistence")]
     pub(crate) what: String,
     /// Repetitions per timing (the median is shown).
@@ -53,10 +54,11 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         "predict" => crate::bench_predict::run(),
         "forest" => crate::bench_predict::forest(),
         "svc" => crate::bench_svc::run(args),
-        other => {
-            Err(format!("unknown benchmark {other:?} (known: persistence, search, predict, forest, svc)")
-                .into())
-        }
+        "fit" => crate::bench_fit::run(args),
+        other => Err(format!(
+            "unknown benchmark {other:?} (known: persistence, search, predict, forest, svc, fit)"
+        )
+        .into()),
     }
 }
 

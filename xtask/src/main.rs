@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 mod alloc;
 mod bench;
+mod bench_fit;
 mod bench_predict;
 mod bench_svc;
 mod golden;
