@@ -19,6 +19,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
+from fixture_weights import weights
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "crates/amber-estimators/tests/fixtures/sklearn_logistic.json"
 
@@ -33,14 +35,6 @@ def data(name, standardized):
         X = StandardScaler().fit_transform(X)
     return X, df[target].to_numpy()
 
-
-def weights(n, kind):
-    if kind is None:
-        return None
-    w = 0.5 + (np.arange(n) % 4) / 2
-    if kind == "with_zeros":
-        w[::7] = 0.0
-    return w
 
 
 CASES = [

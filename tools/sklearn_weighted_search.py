@@ -22,15 +22,11 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
+from fixture_weights import weights
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "crates/amber-model-selection/tests/fixtures/sklearn_weighted_search.json"
 
-
-def weights(n, kind):
-    w = 0.5 + (np.arange(n) % 4) / 2
-    if kind == "with_zeros":
-        w[::7] = 0.0
-    return w
 
 
 CASES = [

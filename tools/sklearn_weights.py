@@ -20,6 +20,8 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
+from fixture_weights import weights
+
 warnings.filterwarnings("ignore", category=FutureWarning)
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OUT = ROOT / "crates/amber-estimators/tests/fixtures/sklearn_weights.json"
@@ -34,12 +36,6 @@ def data(name):
     df = df.dropna(subset=cols)
     return df[cols].to_numpy(float), df["species"].to_numpy()
 
-
-def weights(n, kind):
-    w = 0.5 + (np.arange(n) % 4) / 2
-    if kind == "with_zeros":
-        w[::7] = 0.0
-    return w
 
 
 CASES = [
