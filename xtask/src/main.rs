@@ -10,6 +10,7 @@ mod bench_fit;
 mod bench_predict;
 mod bench_svc;
 mod golden;
+mod mutants;
 mod train_iris;
 mod tutorial;
 
@@ -29,8 +30,10 @@ struct Cli {
 enum Task {
     /// Train five candidates on iris, pick the best by cross-validation, save, register and verify it.
     TrainIris(train_iris::Args),
-    /// Benchmarks (`persistence`, `search`, `predict`), in a release build, beside scikit-learn when Python is present.
+    /// Benchmarks (`persistence`, `search`, `predict`, `forest`, `svc`, `fit`), in a release build, beside scikit-learn when Python is present.
     Bench(bench::Args),
+    /// Mutation testing (cargo-mutants) of the given files, or of the core modules; see MUTANTS.md.
+    Mutants(mutants::Args),
     /// Run a tutorial from tests/examples/ (omit NAME to list them).
     Tutorial(tutorial::Args),
     /// Write one model file of every kind into `tests/fixtures/format-v<version>/` (run when the format changes).
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
         Task::Golden => golden::run(),
         Task::Tutorial(args) => tutorial::run(&args),
         Task::Bench(args) => bench::run(&args),
+        Task::Mutants(args) => mutants::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
