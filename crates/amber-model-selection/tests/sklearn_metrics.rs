@@ -81,10 +81,15 @@ fn undefined_and_bad_inputs_are_named() {
     ));
     assert_eq!(metrics::accuracy(&[0, 1], &[0]), Err(MetricError::LengthMismatch { y_true: 2, y_pred: 1 }));
     assert_eq!(metrics::accuracy(&[], &[]), Err(MetricError::Empty));
-    assert!(matches!(
+    assert_eq!(
         metrics::f1(&[0, 3], &[0, 1], 2, Average::Macro),
-        Err(MetricError::UnknownLabel { label: 3, .. })
-    ));
+        Err(MetricError::UnknownLabel { label: 3, position: 1, n_classes: 2 })
+    );
+    // In y_pred, the position is still the row's (found after all of y_true).
+    assert_eq!(
+        metrics::f1(&[0, 1, 0], &[0, 1, 5], 2, Average::Macro),
+        Err(MetricError::UnknownLabel { label: 5, position: 2, n_classes: 2 })
+    );
     let nan = Array2::from_shape_vec((2, 2), vec![f64::NAN, 1.0, 0.5, 0.5]).unwrap();
     assert!(matches!(metrics::log_loss(&[0, 1], nan.view()), Err(MetricError::BadScores { .. })));
     // A class never predicted: precision 0 by scikit-learn's zero_division=0, not NaN.
