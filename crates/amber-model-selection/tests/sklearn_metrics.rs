@@ -90,6 +90,10 @@ fn undefined_and_bad_inputs_are_named() {
         metrics::f1(&[0, 1, 0], &[0, 1, 5], 2, Average::Macro),
         Err(MetricError::UnknownLabel { label: 5, position: 2, n_classes: 2 })
     );
+    // A certain, correct prediction still costs -ln(1 - ε): probabilities are clipped to
+    // [ε, 1 - ε] (scikit-learn ≥ 1.5).
+    let certain = Array2::from_shape_vec((1, 2), vec![1.0, 0.0]).unwrap();
+    assert_eq!(metrics::log_loss(&[0], certain.view()), Ok(-(1.0 - f64::EPSILON).ln()));
     let nan = Array2::from_shape_vec((2, 2), vec![f64::NAN, 1.0, 0.5, 0.5]).unwrap();
     assert!(matches!(metrics::log_loss(&[0, 1], nan.view()), Err(MetricError::BadScores { .. })));
     // A class never predicted: precision 0 by scikit-learn's zero_division=0, not NaN.

@@ -1,7 +1,7 @@
 //! The splitters select exactly the rows scikit-learn selects.
 //! Reference: tests/fixtures/splits.json, written by tools/sklearn_splits.py (scikit-learn 1.9.1).
 
-use amber_model_selection::{train_test_split, Fold, KFold, SplitError, StratifiedKFold};
+use amber_model_selection::{train_test_split, CrossValidator, Fold, KFold, SplitError, StratifiedKFold};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -128,6 +128,10 @@ fn bad_n_splits_is_an_error() {
         Err(SplitError::ClassesTooSmall { n_splits: 4, largest_class: 3 })
     );
     assert_eq!(StratifiedKFold::new(1).split(&[0, 1]), Err(SplitError::TooFewSplits { n_splits: 1 }));
+    // The largest class may have exactly n_splits rows (scikit-learn refuses only fewer).
+    assert_eq!(StratifiedKFold::new(3).split(&[0, 0, 0, 1, 1, 1]).map(|f| f.len()), Ok(3));
+    assert_eq!(CrossValidator::n_splits(&KFold::new(7)), 7);
+    assert_eq!(CrossValidator::n_splits(&StratifiedKFold::new(4)), 4);
     let msg = KFold::new(11).split(10).unwrap_err().to_string();
     assert!(msg.contains("n_splits = 11") && msg.contains("10"), "{msg}");
 }
