@@ -288,22 +288,24 @@ impl fmt::Display for ClassificationReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = &self.scores;
         let width = self.labels.iter().map(String::len).max().unwrap_or(0).max(12);
-        writeln!(f, "{:>width$} {:>9} {:>9} {:>9} {:>9}", "", "precision", "recall", "f1-score", "support")?;
+        // scikit-learn's formats: "{:>{width}s} " then " {:>9…}" per column.
+        writeln!(f, "{:>width$}  {:>9} {:>9} {:>9} {:>9}", "", "precision", "recall", "f1-score", "support")?;
+        writeln!(f)?;
         for (k, label) in self.labels.iter().enumerate() {
             writeln!(
                 f,
-                "{label:>width$} {:>9.2} {:>9.2} {:>9.2} {:>9}",
+                "{label:>width$}  {:>9.2} {:>9.2} {:>9.2} {:>9}",
                 s.precision[k], s.recall[k], s.f1[k], s.support[k]
             )?;
         }
         let n: usize = s.support.iter().sum();
         writeln!(f)?;
-        writeln!(f, "{:>width$} {:>9} {:>9} {:>9.2} {n:>9}", "accuracy", "", "", self.accuracy)?;
+        writeln!(f, "{:>width$}  {:>9} {:>9} {:>9.2} {n:>9}", "accuracy", "", "", self.accuracy)?;
         for (name, avg) in [("macro avg", Average::Macro), ("weighted avg", Average::Weighted)] {
             let p = averaged(&s.precision, &s.support, avg).unwrap_or(0.0);
             let r = averaged(&s.recall, &s.support, avg).unwrap_or(0.0);
             let f1 = averaged(&s.f1, &s.support, avg).unwrap_or(0.0);
-            writeln!(f, "{name:>width$} {p:>9.2} {r:>9.2} {f1:>9.2} {n:>9}")?;
+            writeln!(f, "{name:>width$}  {p:>9.2} {r:>9.2} {f1:>9.2} {n:>9}")?;
         }
         Ok(())
     }

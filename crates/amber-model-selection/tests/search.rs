@@ -120,6 +120,30 @@ fn grid_order_ranks_and_randomized_search() {
     );
     let r = sampled.fit(&iris, "species", &StratifiedKFold::new(5), Scoring::Accuracy, None).unwrap();
     assert_eq!(r.candidates.len(), 2);
+    // A sample is drawn, not the grid's first combinations: over 20 seeds, several samples differ.
+    let all = search.combinations().unwrap();
+    let samples: std::collections::BTreeSet<String> = (0..20)
+        .map(|seed| format!("{:?}", search.clone().randomized(2, seed).combinations().unwrap()))
+        .collect();
+    assert!(samples.len() > 5, "{} distinct samples", samples.len());
+    // Asking for the whole grid or more gives the whole grid, in order.
+    assert_eq!(search.clone().randomized(all.len(), 3).combinations().unwrap(), all);
+    assert_eq!(search.clone().randomized(all.len() + 5, 3).combinations().unwrap(), all);
+}
+
+/// A grid of exactly MAX_CANDIDATES combinations is allowed; one more value is refused.
+#[test]
+fn the_candidate_bound_is_exact() {
+    let grid = |n: usize| {
+        GridSearch::new(Pipeline::new().classifier("c", DecisionTreeClassifier::params()))
+            .param("c.min_samples_split", (0..100).map(|v| json!(v + 2)).collect::<Vec<_>>())
+            .param("c.max_depth", (0..n).map(|v| json!(v + 1)).collect::<Vec<_>>())
+    };
+    assert_eq!(grid(MAX_CANDIDATES / 100).combinations().map(|c| c.len()).ok(), Some(MAX_CANDIDATES));
+    assert!(matches!(
+        grid(MAX_CANDIDATES / 100 + 1).combinations(),
+        Err(SearchError::TooManyCandidates { count, max: MAX_CANDIDATES }) if count == MAX_CANDIDATES + 100
+    ));
 }
 
 #[test]

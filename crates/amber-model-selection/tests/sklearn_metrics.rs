@@ -99,10 +99,29 @@ fn undefined_and_bad_inputs_are_named() {
     // A class never predicted: precision 0 by scikit-learn's zero_division=0, not NaN.
     let p = metrics::precision(&[0, 1, 2], &[0, 1, 1], 3, Average::Macro).unwrap();
     assert!((p - 0.5).abs() < 1e-15, "{p}");
-    let report =
-        metrics::ClassificationReport::new(&[0, 1, 1], &[0, 1, 0], &["No".into(), "Yes".into()]).unwrap();
-    let text = report.to_string();
-    assert!(text.contains("precision") && text.contains("Yes") && text.contains("weighted avg"), "{text}");
+}
+
+/// The classification report prints scikit-learn's `classification_report` text, character for
+/// character (tools/sklearn_classification_report.py).
+#[test]
+fn classification_report_is_sklearns_text() {
+    #[derive(serde::Deserialize)]
+    struct Case {
+        y_true: Vec<usize>,
+        y_pred: Vec<usize>,
+        labels: Vec<String>,
+        text: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct Fx {
+        cases: Vec<Case>,
+    }
+    let fx: Fx = serde_json::from_str(include_str!("fixtures/sklearn_classification_report.json")).unwrap();
+    assert_eq!(fx.cases.len(), 3);
+    for case in &fx.cases {
+        let report = metrics::ClassificationReport::new(&case.y_true, &case.y_pred, &case.labels).unwrap();
+        assert_eq!(report.to_string(), case.text, "labels {:?}", case.labels);
+    }
 }
 
 #[test]
