@@ -34,10 +34,15 @@ pub enum ClassWeight {
 }
 
 impl ClassWeight {
-    /// Checks the weights: explicit ones positive and finite; `BalancedSubsample` only where
-    /// there are bootstrap samples (`subsamples`).
-    pub(crate) fn validate(&self, estimator: &'static str, subsamples: bool) -> Result<(), EstimatorError> {
-        match self {
+    /// Checks an estimator's class weights, if any: explicit ones positive and finite;
+    /// `BalancedSubsample` only where there are bootstrap samples (`subsamples`).
+    pub(crate) fn validate(
+        class_weight: Option<&Self>,
+        estimator: &'static str,
+        subsamples: bool,
+    ) -> Result<(), EstimatorError> {
+        let Some(class_weight) = class_weight else { return Ok(()) };
+        match class_weight {
             ClassWeight::BalancedSubsample if !subsamples => Err(EstimatorError::InvalidParameter {
                 estimator,
                 name: "class_weight",

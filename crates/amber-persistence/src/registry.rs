@@ -589,18 +589,19 @@ mod tests {
     /// process's scan (here, a scan that saw none) are skipped, not overwritten. A claim by plain
     /// `create` would take v1 here.
     #[test]
-    fn a_claim_made_after_the_scan_is_never_shared() {
-        let tmp = tempfile::tempdir().unwrap();
-        let registry = Registry::open(tmp.path()).unwrap();
+    fn a_claim_made_after_the_scan_is_never_shared() -> Result<(), Box<dyn std::error::Error>> {
+        let tmp = tempfile::tempdir()?;
+        let registry = Registry::open(tmp.path())?;
         let dir = registry.model_dir("iris");
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("v1.json"), b"claimed by another process").unwrap();
-        std::fs::write(dir.join("v2.json"), b"").unwrap();
-        let (version, path) = registry.claim_after("iris", 0).unwrap();
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join("v1.json"), b"claimed by another process")?;
+        std::fs::write(dir.join("v2.json"), b"")?;
+        let (version, path) = registry.claim_after("iris", 0)?;
         assert_eq!((version, path.clone()), (3, dir.join("v3.json")));
-        assert_eq!(std::fs::read(dir.join("v1.json")).unwrap(), b"claimed by another process");
+        assert_eq!(std::fs::read(dir.join("v1.json"))?, b"claimed by another process");
         // The claim itself is now taken: the next stale claimant skips it too.
-        assert_eq!(registry.claim_after("iris", 0).unwrap().0, 4);
+        assert_eq!(registry.claim_after("iris", 0)?.0, 4);
         assert!(path.exists());
+        Ok(())
     }
 }

@@ -120,7 +120,7 @@ impl ClassifierParams for LogisticRegressionParams {
         check::positive(E, "C", self.c)?;
         check::positive(E, "tol", self.tol)?;
         param(E, "max_iter", self.max_iter, self.max_iter > 0, "must be at least 1")?;
-        self.class_weight.as_ref().map_or(Ok(()), |cw| cw.validate(E, false))
+        ClassWeight::validate(self.class_weight.as_ref(), E, false)
     }
 
     fn fit_weighted(

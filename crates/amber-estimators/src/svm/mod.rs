@@ -231,9 +231,7 @@ impl ClassifierParams for SVCParams {
         check::positive(E, "C", self.c)?;
         check::positive(E, "tol", self.tol)?;
         check::positive(E, "cache_size", self.cache_size)?;
-        if let Some(cw) = &self.class_weight {
-            cw.validate(E, false)?;
-        }
+        ClassWeight::validate(self.class_weight.as_ref(), E, false)?;
         if let Kernel::Rbf { gamma: Gamma::Value(g) } = self.kernel {
             check::positive(E, "gamma", g)?;
         }

@@ -385,7 +385,6 @@ impl Builder<'_> {
                 || n < self.g.min_samples_split
                 || n < 2 * self.g.min_samples_leaf
                 || impurity <= EPSILON;
-            let value: Vec<f64> = self.criterion.total.iter().map(|c| c / w_node).collect();
             let mut split = None;
             let mut child_constants = constants;
             if !leaf {
@@ -409,7 +408,8 @@ impl Builder<'_> {
             let pointer = match &split {
                 None => {
                     let row = self.tree.value.len() / self.criterion.total.len().max(1);
-                    self.tree.value.extend(value);
+                    // The node's class sums (a split search moves only the left/right sums).
+                    self.tree.value.extend(self.criterion.total.iter().map(|c| c / w_node));
                     !(row as i32)
                 }
                 Some(s) => {

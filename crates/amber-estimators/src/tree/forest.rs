@@ -109,7 +109,7 @@ impl ClassifierParams for RandomForestClassifierParams {
     fn validate(&self) -> Result<(), EstimatorError> {
         check::count(RF, "n_estimators", self.n_estimators, 1, MAX_ESTIMATORS, "must be from 1 to 100,000")?;
         self.tree.validate(RF)?;
-        self.class_weight.as_ref().map_or(Ok(()), |cw| cw.validate(RF, true))
+        ClassWeight::validate(self.class_weight.as_ref(), RF, true)
     }
 
     fn fit_weighted(

@@ -309,7 +309,7 @@ impl ClassifierParams for DecisionTreeClassifierParams {
 
     fn validate(&self) -> Result<(), EstimatorError> {
         self.tree.validate(DT)?;
-        self.class_weight.as_ref().map_or(Ok(()), |cw| cw.validate(DT, false))
+        ClassWeight::validate(self.class_weight.as_ref(), DT, false)
     }
 
     fn fit_weighted(
