@@ -336,3 +336,42 @@ fn weights_are_checked() {
     let doubled = tree.fit_weighted(x.view(), &y, Some(&[2.0; 150])).unwrap();
     assert_eq!(cbor(&tree.fit(x.view(), &y).unwrap()), cbor(&doubled));
 }
+
+/// Batch prediction (trees repacked with float32 thresholds and walked eight rows at a time) is
+/// the mean of each tree's leaf distribution at `Tree::leaf`, to the bit, on 1 and 2 threads,
+/// including rows that sit exactly on, just above and just below the trees' thresholds.
+#[test]
+fn batch_prediction_is_the_mean_of_each_trees_leaf_bit_for_bit() {
+    let data = datasets::synthetic(2_000, 6, 3, 5).unwrap();
+    let (x, y) = data.features_and_target().unwrap();
+    let x = x.to_array2().unwrap();
+    let forest =
+        RandomForestClassifier::params().n_estimators(20).random_state(3).fit(x.view(), &y.indices).unwrap();
+    // Rows on the boundaries: each split's threshold, and its float32 neighbours, in its feature.
+    let mut rows = x.clone();
+    let tree = &forest.trees[0];
+    for (r, mut row) in rows.rows_mut().into_iter().enumerate().take(3 * tree.n_splits().min(600)) {
+        let t = tree.threshold[r / 3] as f32;
+        row[tree.feature[r / 3] as usize] = f64::from([t, t.next_up(), t.next_down()][r % 3]);
+    }
+    let n = forest.trees.len() as f64;
+    let mut expected = Array2::<f64>::zeros((rows.nrows(), 3));
+    for (row, mut out) in rows.rows().into_iter().zip(expected.rows_mut()) {
+        let mut sums = [0.0; 3];
+        for tree in &forest.trees {
+            let leaf = tree.value.row(tree.leaf(row));
+            sums.iter_mut().zip(leaf).for_each(|(s, v)| *s += v);
+        }
+        out.iter_mut().zip(sums).for_each(|(o, s)| *o = s / n);
+    }
+    for threads in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let batch = pool.install(|| forest.predict_proba(rows.view())).unwrap();
+        assert_eq!(batch, expected, "{threads} thread(s)");
+    }
+    // And row by row (fewer rows than a block: the unpacked walk).
+    for r in [0, 1, 2, 999, 1999] {
+        let one = forest.predict_proba(rows.slice(ndarray::s![r..r + 1, ..])).unwrap();
+        assert_eq!(one.row(0), expected.row(r), "row {r}");
+    }
+}

@@ -4,6 +4,7 @@
 mod builder;
 mod data;
 mod forest;
+mod walk;
 
 use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
@@ -137,8 +138,9 @@ pub(crate) use tree_setters;
 const BLOCK_ROWS: usize = 256;
 
 /// Mean of the trees' leaf distributions for each row (scikit-learn sums, then divides). Rows go
-/// in blocks, in parallel; within a block each tree walks every row. Each row still adds the trees
-/// in order 0, 1, …, so the result is bit-identical whatever the number of threads.
+/// in blocks, in parallel; within a block each tree walks every row (more than one block: trees
+/// packed for walking, see [`walk`]). Each row still adds the trees in order 0, 1, …, so the
+/// result is bit-identical whatever the number of threads.
 fn trees_proba(
     estimator: &'static str,
     trees: &[Tree],
@@ -150,30 +152,39 @@ fn trees_proba(
     check_f32_range(estimator, x)?;
     let k = n_classes.max(1);
     let mut out = vec![0.0; x.nrows() * k];
-    let block = |(b, chunk): (usize, &mut [f64])| {
-        let start = b * BLOCK_ROWS;
-        let rows = chunk.len() / k;
-        // The block's inputs rounded to float32 once (trees compare in float32), row-major.
-        let mut xs = Vec::with_capacity(rows * n_features);
-        for row in x.rows().into_iter().skip(start).take(rows) {
-            xs.extend(row.iter().map(|&v| f64::from(v as f32)));
+    let add = |sums: &mut [f64], tree: &Tree, leaf: usize| {
+        if leaf < tree.value.nrows() {
+            sums.iter_mut().zip(tree.value.row(leaf)).for_each(|(s, v)| *s += v);
         }
-        for tree in trees {
-            for (r, sums) in chunk.chunks_exact_mut(k).enumerate() {
-                let features = xs.get(r * n_features..(r + 1) * n_features).unwrap_or_default();
-                let leaf = tree.leaf_rounded(features);
-                if leaf < tree.value.nrows() {
-                    sums.iter_mut().zip(tree.value.row(leaf)).for_each(|(s, v)| *s += v);
+    };
+    let n = trees.len() as f64;
+    if x.nrows() <= BLOCK_ROWS {
+        // Few rows: packing every tree would cost more than the walks.
+        for (row, sums) in x.rows().into_iter().zip(out.chunks_exact_mut(k)) {
+            let xs: Vec<f64> = row.iter().map(|&v| f64::from(v as f32)).collect();
+            for tree in trees {
+                add(sums, tree, tree.leaf_rounded(&xs));
+            }
+            sums.iter_mut().for_each(|s| *s /= n);
+        }
+    } else {
+        let walkers = crate::par::map(trees.iter().collect(), walk::Walker::new);
+        crate::par::for_each_chunk(&mut out, BLOCK_ROWS * k, |(b, chunk)| {
+            let rows = chunk.len() / k;
+            // The block's inputs rounded to float32 once (trees compare in float32), row-major.
+            let mut xs = Vec::with_capacity(rows * n_features);
+            for row in x.rows().into_iter().skip(b * BLOCK_ROWS).take(rows) {
+                xs.extend(row.iter().map(|&v| v as f32));
+            }
+            let mut leaves = vec![0; rows];
+            for (tree, walker) in trees.iter().zip(&walkers) {
+                walker.leaves(&xs, n_features, &mut leaves);
+                for (sums, &leaf) in chunk.chunks_exact_mut(k).zip(&leaves) {
+                    add(sums, tree, leaf);
                 }
             }
-        }
-        let n = trees.len() as f64;
-        chunk.iter_mut().for_each(|s| *s /= n);
-    };
-    if x.nrows() <= BLOCK_ROWS {
-        out.chunks_mut(BLOCK_ROWS * k).enumerate().for_each(block);
-    } else {
-        crate::par::for_each_chunk(&mut out, BLOCK_ROWS * k, block);
+            chunk.iter_mut().for_each(|s| *s /= n);
+        });
     }
     Array2::from_shape_vec((x.nrows(), n_classes), out)
         .map_err(|e| crate::check::invalid(estimator, format!("probability matrix: {e}")))
