@@ -34,5 +34,5 @@ mod write;
 pub use crate::csv::{CsvChunks, CsvOptions};
 pub use error::DataError;
 pub use fingerprint::Fingerprint;
-pub use table::{Column, ColumnKind, Table};
+pub use table::{category_index, Column, ColumnKind, Table};
 pub use target::{LabelMap, Target};

@@ -1,5 +1,7 @@
 //! [`Table`]: named, typed columns of equal length.
 
+use std::sync::Arc;
+
 use ndarray::{Array2, ArrayView1};
 use serde::{Deserialize, Serialize};
 
@@ -74,6 +76,22 @@ impl Column {
         }
     }
 
+    /// The distinct present strings of a categorical column, sorted (empty for a numeric one):
+    /// found in O(n log k) for k distinct values, without copying a cell.
+    ///
+    /// ```
+    /// use amber_data::Column;
+    ///
+    /// let c = Column::Categorical(vec![Some("b".into()), None, Some("a".into()), Some("b".into())]);
+    /// assert_eq!(c.categories(), ["a", "b"]);
+    /// # Ok::<(), amber_data::DataError>(())
+    /// ```
+    pub fn categories(&self) -> Vec<&str> {
+        let cells = self.as_categorical().unwrap_or_default();
+        let set: std::collections::BTreeSet<&str> = cells.iter().flatten().map(String::as_str).collect();
+        set.into_iter().collect()
+    }
+
     /// The cells at `rows`, in that order. Every index must be in range (checked by the caller).
     fn take(&self, rows: &[usize]) -> Column {
         match self {
@@ -82,6 +100,23 @@ impl Column {
                 Column::Categorical(rows.iter().filter_map(|&r| v.get(r).cloned()).collect())
             }
         }
+    }
+}
+
+/// The position of `value` in `categories`, sorted and distinct (as [`Column::categories`]
+/// returns them, or a fitted encoder stores them).
+///
+/// ```
+/// let cats = ["No".to_string(), "Yes".to_string()];
+/// assert_eq!(amber_data::category_index(&cats, "Yes"), Some(1));
+/// assert_eq!(amber_data::category_index(&cats, "Maybe"), None);
+/// ```
+pub fn category_index(categories: &[String], value: &str) -> Option<usize> {
+    if categories.len() <= 8 {
+        // A few categories: `==` compares lengths before bytes, cheaper than ordering.
+        categories.iter().position(|c| c == value)
+    } else {
+        categories.binary_search_by(|c| c.as_str().cmp(value)).ok()
     }
 }
 
@@ -104,6 +139,10 @@ impl PartialEq for Column {
 /// header's order). Every constructor checks that names are non-empty and unique and that all columns
 /// have the same number of rows.
 ///
+/// Columns are immutable and shared: cloning a table, [`Table::select`] and
+/// [`Table::shared_column`] copy no cells, so a pipeline can hand the same column from step to
+/// step without copying it.
+///
 /// ```
 /// use amber_data::{Column, Table};
 ///
@@ -119,7 +158,7 @@ impl PartialEq for Column {
 #[serde(try_from = "TableData")]
 pub struct Table {
     names: Vec<String>,
-    columns: Vec<Column>,
+    columns: Vec<Arc<Column>>,
     n_rows: usize,
     /// Column name → position, so that finding a column is O(1) however wide the table.
     #[serde(skip)]
@@ -155,6 +194,21 @@ impl TryFrom<TableData> for Table {
 impl Table {
     /// Builds a table from `(name, column)` pairs, checking names and lengths.
     pub fn new(columns: Vec<(String, Column)>) -> Result<Self, DataError> {
+        Table::from_shared(columns.into_iter().map(|(n, c)| (n, Arc::new(c))).collect())
+    }
+
+    /// [`Table::new`] from shared columns (for example another table's, from
+    /// [`Table::shared_column`]): no cell is copied.
+    ///
+    /// ```
+    /// use amber_data::{Column, Table};
+    ///
+    /// let t = Table::new(vec![("a".into(), Column::Numeric(vec![1.0, 2.0]))])?;
+    /// let renamed = Table::from_shared(vec![("b".into(), t.shared_column("a")?)])?;
+    /// assert_eq!(renamed.column("b")?, t.column("a")?);
+    /// # Ok::<(), amber_data::DataError>(())
+    /// ```
+    pub fn from_shared(columns: Vec<(String, Arc<Column>)>) -> Result<Self, DataError> {
         let n_rows = columns.first().map_or(0, |(_, c)| c.len());
         let mut names: Vec<String> = Vec::with_capacity(columns.len());
         let mut cols = Vec::with_capacity(columns.len());
@@ -191,7 +245,8 @@ impl Table {
         &self.names
     }
 
-    /// The `(name, column)` pairs, in order, moved out of the table.
+    /// The `(name, column)` pairs, in order, moved out of the table (a column still shared with
+    /// another table is copied; see [`Table::into_shared_columns`]).
     ///
     /// ```
     /// use amber_data::{Column, Table};
@@ -201,12 +256,17 @@ impl Table {
     /// # Ok::<(), amber_data::DataError>(())
     /// ```
     pub fn into_columns(self) -> Vec<(String, Column)> {
+        self.names.into_iter().zip(self.columns.into_iter().map(Arc::unwrap_or_clone)).collect()
+    }
+
+    /// The `(name, column)` pairs, in order, still shared: no cell is copied.
+    pub fn into_shared_columns(self) -> Vec<(String, Arc<Column>)> {
         self.names.into_iter().zip(self.columns).collect()
     }
 
     /// `(name, column)` pairs, in order.
     pub fn columns(&self) -> impl Iterator<Item = (&str, &Column)> {
-        self.names.iter().map(String::as_str).zip(&self.columns)
+        self.names.iter().map(String::as_str).zip(self.columns.iter().map(|c| &**c))
     }
 
     /// Position of the column called `name`.
@@ -216,18 +276,27 @@ impl Table {
 
     /// The column called `name`.
     pub fn column(&self, name: &str) -> Result<&Column, DataError> {
+        self.shared(name).map(|c| &**c)
+    }
+
+    fn shared(&self, name: &str) -> Result<&Arc<Column>, DataError> {
         self.column_index(name)
             .and_then(|i| self.columns.get(i))
             .ok_or_else(|| DataError::UnknownColumn { name: name.to_string() })
     }
 
-    /// A new table with the named columns, in the order given.
+    /// The column called `name`, shared with this table (no cell is copied).
+    pub fn shared_column(&self, name: &str) -> Result<Arc<Column>, DataError> {
+        self.shared(name).cloned()
+    }
+
+    /// A new table with the named columns, in the order given (shared: no cell is copied).
     pub fn select<S: AsRef<str>>(&self, names: &[S]) -> Result<Table, DataError> {
         let columns = names
             .iter()
-            .map(|n| Ok((n.as_ref().to_string(), self.column(n.as_ref())?.clone())))
+            .map(|n| Ok((n.as_ref().to_string(), self.shared_column(n.as_ref())?)))
             .collect::<Result<Vec<_>, DataError>>()?;
-        Table::new(columns)
+        Table::from_shared(columns)
     }
 
     /// A new table without the named columns. Every name must exist.
@@ -251,7 +320,7 @@ impl Table {
         }
         Ok(Table {
             names: self.names.clone(),
-            columns: self.columns.iter().map(|c| c.take(rows)).collect(),
+            columns: self.columns.iter().map(|c| Arc::new(c.take(rows))).collect(),
             n_rows: rows.len(),
             index: self.index.clone(),
         })

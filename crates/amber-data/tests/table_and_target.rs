@@ -225,3 +225,36 @@ fn tables_from_matrices_and_their_printout() {
     // Right-aligned columns as wide as their widest cell, a 3-wide row index, `NA` for missing.
     assert_eq!(t.to_string(), "     a   b  c\n  0  1   2  3\n  1  4  NA  6\n[2 rows × 3 columns]\n");
 }
+
+/// Columns are shared, not copied, by `clone`, `select` and `shared_column`; `into_columns` of a
+/// still-shared table copies, and the original is untouched.
+#[test]
+fn selecting_and_cloning_share_columns() {
+    use std::sync::Arc;
+    let t = Table::new(vec![
+        ("a".into(), Column::Numeric(vec![1.0, 2.0])),
+        ("b".into(), Column::Categorical(vec![Some("x".into()), None])),
+    ])
+    .unwrap();
+    let a = t.shared_column("a").unwrap();
+    assert!(Arc::ptr_eq(&a, &t.select(&["b", "a"]).unwrap().shared_column("a").unwrap()));
+    assert!(Arc::ptr_eq(&a, &t.clone().shared_column("a").unwrap()));
+    let moved = t.clone().into_columns();
+    assert_eq!(moved[0], ("a".to_string(), Column::Numeric(vec![1.0, 2.0])));
+    assert_eq!(t.column("b").unwrap().as_categorical().unwrap(), [Some("x".to_string()), None]);
+    assert!(matches!(t.shared_column("c"), Err(DataError::UnknownColumn { .. })));
+}
+
+/// `category_index` finds a value among sorted categories, by scan (few) or by bisection (many).
+#[test]
+fn category_index_finds_every_category_and_nothing_else() {
+    for n in [1usize, 3, 8, 9, 40] {
+        let cats: Vec<String> = (0..n).map(|i| format!("c{i:03}")).collect();
+        for (i, c) in cats.iter().enumerate() {
+            assert_eq!(amber_data::category_index(&cats, c), Some(i), "{n} categories");
+        }
+        for absent in ["", "c", "c0000", "d", "c999"] {
+            assert_eq!(amber_data::category_index(&cats, absent), None, "{absent:?} among {n}");
+        }
+    }
+}

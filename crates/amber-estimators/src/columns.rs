@@ -1,5 +1,7 @@
 //! Reading the columns a transformer works on out of a [`Table`], with named errors.
 
+use std::sync::Arc;
+
 use amber_data::{Column, Table};
 
 use crate::error::EstimatorError;
@@ -19,6 +21,11 @@ pub(crate) fn get<'t>(
     name: &str,
 ) -> Result<&'t Column, EstimatorError> {
     x.column(name).map_err(|_| EstimatorError::MissingColumn { estimator, name: name.to_string() })
+}
+
+/// The column called `name`, shared with `x` (no cell copied), or [`EstimatorError::MissingColumn`].
+pub(crate) fn shared(estimator: &'static str, x: &Table, name: &str) -> Result<Arc<Column>, EstimatorError> {
+    x.shared_column(name).map_err(|_| EstimatorError::MissingColumn { estimator, name: name.to_string() })
 }
 
 /// The numeric column called `name`: present, numeric, and without ±inf (NaN = missing is allowed).
@@ -70,6 +77,14 @@ pub(crate) fn table(
     columns: Vec<(String, Column)>,
 ) -> Result<Table, EstimatorError> {
     Table::new(columns).map_err(|e| EstimatorError::InvalidModel { estimator, reason: e.to_string() })
+}
+
+/// [`table`] from shared columns.
+pub(crate) fn shared_table(
+    estimator: &'static str,
+    columns: Vec<(String, Arc<Column>)>,
+) -> Result<Table, EstimatorError> {
+    Table::from_shared(columns).map_err(|e| EstimatorError::InvalidModel { estimator, reason: e.to_string() })
 }
 
 /// The present (non-NaN) values of a numeric column.

@@ -109,3 +109,28 @@ fn svc_validation_costs_nothing_for_a_file_claiming_many_classes() {
         matches!(three.validate(), Err(EstimatorError::InvalidModel { reason, .. }) if reason.contains("pair 0"))
     );
 }
+
+/// The imputer hands on a column without missing cells as it is (shared, not copied), and fills
+/// the others.
+#[test]
+fn imputer_shares_complete_columns_and_fills_the_others() {
+    use std::sync::Arc;
+    let x = Table::new(vec![
+        ("full".into(), Column::Categorical(vec![Some("a".into()), Some("b".into()), Some("b".into())])),
+        ("gaps".into(), Column::Categorical(vec![Some("a".into()), None, Some("a".into())])),
+        ("n".into(), Column::Numeric(vec![1.0, f64::NAN, 3.0])),
+        ("m".into(), Column::Numeric(vec![1.0, 2.0, 4.0])),
+    ])
+    .unwrap();
+    let imputer = SimpleImputer::params().strategy(ImputeStrategy::MostFrequent).fit(&x).unwrap();
+    let z = imputer.transform(&x).unwrap();
+    for shared in ["full", "m"] {
+        assert!(
+            Arc::ptr_eq(&x.shared_column(shared).unwrap(), &z.shared_column(shared).unwrap()),
+            "{shared}"
+        );
+    }
+    let a = Some("a".to_string());
+    assert_eq!(z.column("gaps").unwrap().as_categorical().unwrap(), [a.clone(), a.clone(), a]);
+    assert_eq!(z.column("n").unwrap().as_numeric().unwrap(), [1.0, 1.0, 3.0]);
+}

@@ -1,5 +1,7 @@
 //! `ColumnTransformer`: a chain of transformers per group of columns, outputs side by side.
 
+use std::sync::Arc;
+
 use amber_data::{Column, ColumnKind, Table};
 use amber_estimators::{HandleUnknown, ImputeStrategy, OneHotEncoder, SimpleImputer, StandardScaler};
 use serde::{Deserialize, Serialize};
@@ -182,7 +184,7 @@ impl ColumnTransformer {
             x.columns().filter(|(n, _)| !self.drop.iter().any(|d| d == n)).collect();
         let mut groups = Vec::new();
         let mut taken: Vec<String> = Vec::new();
-        let mut out: Vec<(String, Column)> = Vec::new();
+        let mut out: Vec<(String, Arc<Column>)> = Vec::new();
         for g in &self.groups {
             let columns: Vec<String> = match &g.columns {
                 Columns::Names(names) => {
@@ -199,7 +201,7 @@ impl ColumnTransformer {
                 continue; // as scikit-learn: a selector that matches nothing contributes nothing
             }
             let (steps, part) = chain::fit(&g.steps, &path(prefix, &g.name), &x.select(&columns)?)?;
-            out.extend(part.into_columns());
+            out.extend(part.into_shared_columns());
             taken.extend(columns.iter().cloned());
             groups.push(FittedColumnGroup { name: g.name.clone(), columns, steps });
         }
@@ -216,11 +218,11 @@ impl ColumnTransformer {
             .cloned()
             .collect();
         for name in &passthrough {
-            out.push((name.clone(), x.column(name)?.clone()));
+            out.push((name.clone(), x.shared_column(name)?));
         }
         let fitted = FittedColumnTransformer { input, groups, passthrough };
         fitted.check_outputs()?;
-        Ok((fitted, Table::new(out)?))
+        Ok((fitted, Table::from_shared(out)?))
     }
 }
 
@@ -270,15 +272,15 @@ impl FittedColumnTransformer {
     }
 
     pub(crate) fn transform(&self, prefix: &str, x: &Table) -> Result<Table, PipelineError> {
-        let mut out: Vec<(String, Column)> = Vec::new();
+        let mut out: Vec<(String, Arc<Column>)> = Vec::new();
         for g in &self.groups {
             let part = chain::transform(&g.steps, &path(prefix, &g.name), &x.select(&g.columns)?)?;
-            out.extend(part.into_columns());
+            out.extend(part.into_shared_columns());
         }
         for name in &self.passthrough {
-            out.push((name.clone(), x.column(name)?.clone()));
+            out.push((name.clone(), x.shared_column(name)?));
         }
-        Table::new(out).map_err(PipelineError::from)
+        Table::from_shared(out).map_err(PipelineError::from)
     }
 
     /// Checks its own structure (the steps are checked as they chain, see `chain`).

@@ -1,6 +1,8 @@
 //! [`InputSchema`]: what a fitted pipeline expects of its input, recorded at fit time and checked
 //! before every prediction.
 
+use std::sync::Arc;
+
 use amber_data::{Column, ColumnKind, CsvOptions, Table};
 use serde::{Deserialize, Serialize};
 
@@ -80,7 +82,7 @@ fn unseen(name: &str, column: &Column, categories: Option<&Vec<String>>) -> Opti
     let mut found = UnseenCategories { column: name.to_string(), count: 0, rows: Vec::new() };
     for (row, cell) in cells.iter().enumerate() {
         if let Some(text) = cell {
-            if categories.binary_search(text).is_err() {
+            if amber_data::category_index(categories, text).is_none() {
                 found.count += 1;
                 if found.rows.len() < UnseenCategories::MAX_ROWS {
                     found.rows.push(row);
@@ -115,11 +117,8 @@ impl InputSchema {
                 let column = x.column(name)?;
                 let (categories, stats) = match column {
                     Column::Numeric(v) => (None, Some(stats(v))),
-                    Column::Categorical(v) => {
-                        let mut cats: Vec<String> = v.iter().flatten().cloned().collect();
-                        cats.sort();
-                        cats.dedup();
-                        (Some(cats), None)
+                    Column::Categorical(_) => {
+                        (Some(column.categories().into_iter().map(str::to_string).collect()), None)
                     }
                 };
                 Ok(ColumnSchema {
@@ -185,15 +184,15 @@ impl InputSchema {
                 .column_index(&c.name)
                 .ok_or_else(|| PipelineError::MissingColumn { name: c.name.clone() })?;
             positions.push(position);
-            let column = conform_column(c, x.column(&c.name)?, numbers_as_categories)?;
-            let missing = match &column {
+            let column = conform_column(c, x.shared_column(&c.name)?, numbers_as_categories)?;
+            let missing = match &*column {
                 Column::Numeric(v) => v.iter().position(|v| v.is_nan()),
                 Column::Categorical(v) => v.iter().position(Option::is_none),
             };
             if let (Some(row), false) = (missing, c.allows_missing) {
                 return Err(PipelineError::MissingValue { name: c.name.clone(), row });
             }
-            if let Column::Numeric(v) = &column {
+            if let Column::Numeric(v) = &*column {
                 if let Some((row, &value)) = v.iter().enumerate().find(|(_, v)| v.is_infinite()) {
                     return Err(PipelineError::NonFinite { name: c.name.clone(), row, value });
                 }
@@ -212,19 +211,19 @@ impl InputSchema {
             reordered: positions.windows(2).any(|w| w[0] > w[1]),
             unseen_categories,
         };
-        Ok((Table::new(out)?, report))
+        Ok((Table::from_shared(out)?, report))
     }
 }
 
 /// One input column converted to the training kind.
 fn conform_column(
     schema: &ColumnSchema,
-    column: &Column,
+    column: Arc<Column>,
     numbers_as_categories: bool,
-) -> Result<Column, PipelineError> {
-    match (schema.kind, column) {
+) -> Result<Arc<Column>, PipelineError> {
+    let converted = match (schema.kind, &*column) {
         (ColumnKind::Numeric, Column::Numeric(_)) | (ColumnKind::Categorical, Column::Categorical(_)) => {
-            Ok(column.clone())
+            return Ok(column)
         }
         (ColumnKind::Numeric, Column::Categorical(cells)) => cells
             .iter()
@@ -245,5 +244,6 @@ fn conform_column(
         (ColumnKind::Categorical, Column::Numeric(_)) => {
             Err(PipelineError::NumbersInCategoricalColumn { name: schema.name.clone() })
         }
-    }
+    };
+    converted.map(Arc::new)
 }

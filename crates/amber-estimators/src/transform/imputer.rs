@@ -1,5 +1,7 @@
 //! `SimpleImputer`: fills missing cells with a per-column value learned from the data.
 
+use std::sync::Arc;
+
 use amber_data::{Column, Table};
 use serde::{Deserialize, Serialize};
 
@@ -127,7 +129,7 @@ fn numeric_fill(
     if present.is_empty() {
         return Err(all_missing());
     }
-    present.sort_by(f64::total_cmp);
+    present.sort_unstable_by(f64::total_cmp);
     Ok(match strategy {
         ImputeStrategy::Mean => present.iter().sum::<f64>() / present.len() as f64,
         ImputeStrategy::Median => {
@@ -214,23 +216,31 @@ impl Transformer for SimpleImputer {
             .zip(&self.fill)
             .map(|(name, fill)| {
                 let column = match fill {
-                    FillValue::Number(f) => Column::Numeric(
-                        columns::numeric(E, x, name)?
-                            .iter()
-                            .map(|&v| if v.is_nan() { *f } else { v })
-                            .collect(),
-                    ),
-                    FillValue::Text(f) => Column::Categorical(
-                        columns::categorical(E, x, name)?
-                            .iter()
-                            .map(|v| Some(v.clone().unwrap_or_else(|| f.clone())))
-                            .collect(),
-                    ),
+                    FillValue::Number(f) => {
+                        let values = columns::numeric(E, x, name)?;
+                        if !values.iter().any(|v| v.is_nan()) {
+                            columns::shared(E, x, name)?
+                        } else {
+                            Arc::new(Column::Numeric(
+                                values.iter().map(|&v| if v.is_nan() { *f } else { v }).collect(),
+                            ))
+                        }
+                    }
+                    FillValue::Text(f) => {
+                        let values = columns::categorical(E, x, name)?;
+                        if !values.iter().any(Option::is_none) {
+                            columns::shared(E, x, name)?
+                        } else {
+                            Arc::new(Column::Categorical(
+                                values.iter().map(|v| Some(v.clone().unwrap_or_else(|| f.clone()))).collect(),
+                            ))
+                        }
+                    }
                 };
                 Ok((name.clone(), column))
             })
             .collect::<Result<Vec<_>, EstimatorError>>()?;
-        columns::table(E, out)
+        columns::shared_table(E, out)
     }
     fn validate(&self) -> Result<(), EstimatorError> {
         columns::fitted_columns(E, &self.columns, &[self.fill.len()])?;

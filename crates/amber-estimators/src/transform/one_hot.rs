@@ -106,17 +106,11 @@ impl TransformerParams for OneHotEncoderParams {
         let mut categories = Vec::with_capacity(x.n_cols());
         for name in x.column_names() {
             let values = columns::categorical(E, x, name)?;
-            let mut cats: Vec<&str> = Vec::with_capacity(values.len());
-            for (row, v) in values.iter().enumerate() {
-                cats.push(v.as_deref().ok_or_else(|| EstimatorError::MissingValue {
-                    estimator: E,
-                    name: name.clone(),
-                    row,
-                })?);
+            if let Some(row) = values.iter().position(Option::is_none) {
+                return Err(EstimatorError::MissingValue { estimator: E, name: name.clone(), row });
             }
-            cats.sort_unstable();
-            cats.dedup();
-            categories.push(cats.into_iter().map(str::to_string).collect());
+            let column = columns::get(E, x, name)?;
+            categories.push(column.categories().into_iter().map(str::to_string).collect());
         }
         let dropped = categories
             .iter()
@@ -162,7 +156,7 @@ impl Transformer for OneHotEncoder {
                     name: name.clone(),
                     row,
                 })?;
-                let code = cats.binary_search_by(|c| c.as_str().cmp(v)).ok();
+                let code = amber_data::category_index(cats, v);
                 if code.is_none() && self.handle_unknown == HandleUnknown::Error {
                     return Err(EstimatorError::UnknownCategory {
                         estimator: E,
