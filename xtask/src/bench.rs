@@ -19,17 +19,24 @@ use crate::alloc;
 /// Arguments of `cargo xtask bench`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// What to measure: `persistence`, `search`, `predict` (`amber predict`'s peak memory),
+    /// What to measure: `all` (every case beside scikit-learn, one table; see BENCHMARKS.md),
+    /// or one family: `persistence`, `search`, `predict` (`amber predict`'s peak memory),
     /// `forest` (forest batch and single-row prediction), `svc` (SVC fit time and memory) or `fit`
     /// (forest fit as rows grow, the telco pipeline's fit).
-    #[arg(default_value = "persistence")]
+    #[arg(default_value = "all")]
     pub(crate) what: String,
-    /// Repetitions per timing (the median is shown).
-    #[arg(long, default_value_t = 5)]
+    /// Repetitions per timing.
+    #[arg(long, default_value_t = 3)]
     pub(crate) repeat: usize,
     /// The Python with scikit-learn and joblib (default: ./venv/bin/python, then python3).
     #[arg(long)]
     python: Option<PathBuf>,
+    /// `all` without the largest cases (forests above 20,000 rows, SVC above 5,000): a few minutes.
+    #[arg(long)]
+    pub(crate) quick: bool,
+    /// Internal: run one case of `all` once in this process (its peak memory is measured).
+    #[arg(long, hide = true)]
+    once: Option<String>,
 }
 
 pub(crate) fn root() -> PathBuf {
@@ -45,10 +52,20 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         if let Some(p) = &args.python {
             cmd.arg("--python").arg(p);
         }
+        if args.quick {
+            cmd.arg("--quick");
+        }
+        if let Some(case) = &args.once {
+            cmd.args(["--once", case]);
+        }
         let status = cmd.status()?;
         return if status.success() { Ok(()) } else { Err("benchmark failed".into()) };
     }
+    if let Some(case) = &args.once {
+        return crate::bench_all::once(case);
+    }
     match args.what.as_str() {
+        "all" => crate::bench_all::run(args),
         "persistence" => persistence(args),
         "search" => search(args),
         "predict" => crate::bench_predict::run(),
@@ -56,7 +73,7 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         "svc" => crate::bench_svc::run(args),
         "fit" => crate::bench_fit::run(args),
         other => Err(format!(
-            "unknown benchmark {other:?} (known: persistence, search, predict, forest, svc, fit)"
+            "unknown benchmark {other:?} (known: all, persistence, search, predict, forest, svc, fit)"
         )
         .into()),
     }

@@ -15,7 +15,7 @@ use crate::bench::root;
 
 /// Peak resident memory (KiB) and exit status of a child, from `wait4`'s resource usage: the
 /// child's own, not that of any other process.
-fn run_measured(cmd: &mut Command) -> Result<(bool, u64), Box<dyn Error>> {
+pub(crate) fn run_measured(cmd: &mut Command) -> Result<(bool, u64), Box<dyn Error>> {
     let child = cmd.spawn()?;
     let pid = i32::try_from(child.id())?;
     let mut status = 0;

@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 mod alloc;
 mod bench;
+mod bench_all;
 mod bench_fit;
 mod bench_predict;
 mod bench_svc;
@@ -19,7 +20,7 @@ mod tutorial;
     name = "cargo xtask",
     bin_name = "cargo xtask",
     about = "amber's project tasks",
-    after_help = "Examples:\n  cargo xtask train-iris --report report/\n  cargo xtask tutorial churn\n  cargo xtask bench persistence\n  cargo xtask golden"
+    after_help = "Examples:\n  cargo xtask train-iris --report report/\n  cargo xtask tutorial churn\n  cargo xtask bench --quick\n  cargo xtask bench persistence\n  cargo xtask golden"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -30,12 +31,19 @@ struct Cli {
 enum Task {
     /// Train five candidates on iris, pick the best by cross-validation, save, register and verify it.
     TrainIris(train_iris::Args),
-    /// Benchmarks (`persistence`, `search`, `predict`, `forest`, `svc`, `fit`), in a release build, beside scikit-learn when Python is present.
+    /// Benchmarks (`all`, the default, or `persistence`, `search`, `predict`, `forest`, `svc`, `fit`), in a release build, beside scikit-learn when Python is present.
     Bench(bench::Args),
     /// Mutation testing (cargo-mutants) of the given files, or of the core modules; see MUTANTS.md.
     Mutants(mutants::Args),
     /// Run a tutorial from tests/examples/ (omit NAME to list them).
     Tutorial(tutorial::Args),
+    /// Internal (benchmarks): run a command, print its peak RSS in KiB and wall seconds. A fresh,
+    /// small process spawns it, because a child inherits the peak RSS of the process that spawns it.
+    #[command(hide = true)]
+    Rss {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
+        command: Vec<String>,
+    },
     /// Write one model file of every kind into `tests/fixtures/format-v<version>/` (run when the format changes).
     Golden,
 }
@@ -47,6 +55,7 @@ fn main() -> ExitCode {
         Task::Tutorial(args) => tutorial::run(&args),
         Task::Bench(args) => bench::run(&args),
         Task::Mutants(args) => mutants::run(&args),
+        Task::Rss { command } => bench_all::rss(&command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
