@@ -48,7 +48,8 @@ pub(crate) const ZSTD_WINDOW_LOG: u32 = 24;
 #[derive(Debug, Clone)]
 pub struct LoadOptions {
     /// The largest decoded payload accepted (default [`DEFAULT_MAX_PAYLOAD`]; never more than
-    /// [`PAYLOAD_CAP`]). The file itself may be at most this plus the header cap and framing.
+    /// [`PAYLOAD_CAP`]). The file itself may be at most `56 + HEADER_CAP + P + P / 64 + 4096`
+    /// bytes for `P` this size: framing, the header cap, the payload and zstd's expansion.
     pub max_payload_size: u64,
     /// Public keys whose signatures are trusted. When not empty, a signed file must be signed by
     /// one of them.
@@ -588,4 +589,66 @@ pub fn sidecar_path(path: &Path) -> PathBuf {
     let mut s = path.as_os_str().to_owned();
     s.push(".json");
     PathBuf::from(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A row in an error message shows at most 8 cells and 40 characters of each text, and says
+    /// how many cells it left out.
+    #[test]
+    fn rows_in_error_messages_are_cut_to_a_readable_length() {
+        let cells = |n: usize| (0..n).map(|i| Cell::Number(i as f64)).collect::<Vec<_>>();
+        assert_eq!(show(None), "no row");
+        assert_eq!(show(Some(&cells(8))), "[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]");
+        assert_eq!(show(Some(&cells(9))), "[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, … 1 more]");
+        let long = vec![Cell::Text(Some("y".repeat(1000))), Cell::Text(None)];
+        assert_eq!(show(Some(&long)), format!("[{:?}, missing]", "y".repeat(40)));
+    }
+
+    /// A reader that hands out `chunk` bytes per call.
+    #[cfg(feature = "zstd")]
+    struct Chunks<'a> {
+        data: &'a [u8],
+        chunk: usize,
+    }
+
+    #[cfg(feature = "zstd")]
+    impl Read for Chunks<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.chunk.min(buf.len()).min(self.data.len());
+            let (head, rest) = self.data.split_at(n);
+            buf.get_mut(..n).unwrap_or_default().copy_from_slice(head);
+            self.data = rest;
+            Ok(n)
+        }
+    }
+
+    /// The copy grows with what arrives, never past the declared size while the data stays
+    /// within it (a header that lies about a small size cannot make it reserve more), and only
+    /// as far as the data when it goes beyond.
+    #[cfg(feature = "zstd")]
+    #[test]
+    fn the_copy_never_reserves_past_the_declared_size() -> std::io::Result<()> {
+        let data: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
+        for (cap, chunk) in [(100usize, 7usize), (1000, 7), (1000, 64), (300, 1000), (5000, 33)] {
+            let mut tee = Tee { inner: Chunks { data: &data, chunk }, copy: Vec::new(), cap };
+            let mut buf = [0u8; 1024];
+            loop {
+                let n = tee.read(&mut buf)?;
+                let bound = cap.max(tee.copy.len());
+                assert!(
+                    tee.copy.capacity() <= bound,
+                    "cap {cap}, chunk {chunk}: {} > {bound}",
+                    tee.copy.capacity()
+                );
+                if n == 0 {
+                    break;
+                }
+            }
+            assert_eq!(tee.copy, data, "cap {cap}, chunk {chunk}");
+        }
+        Ok(())
+    }
 }
