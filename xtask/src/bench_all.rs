@@ -339,6 +339,11 @@ fn telco_accuracy(model: &FittedPipeline, test: &Table) -> Result<Option<f64>, B
 
 /// Writes the CSV files and the two amber models the cases use.
 fn prepare(dir: &Path, quick: bool) -> Result<(), Box<dyn Error>> {
+    // Nothing from an earlier run (a `--quick` one draws other rows): the worker reuses the
+    // models it finds.
+    if dir.exists() {
+        std::fs::remove_dir_all(dir)?;
+    }
     std::fs::create_dir_all(dir)?;
     let largest = if quick { 20_000 } else { FOREST_ROWS.into_iter().chain(SVC_ROWS).max().unwrap_or(0) };
     let pool = datasets::synthetic(largest + TEST_ROWS, 20, 3, 0)?.table;

@@ -229,3 +229,48 @@ fn scorings_and_errors() {
         Err(SearchError::NoCandidates)
     ));
 }
+
+/// A randomized search draws the combinations scikit-learn's `ParameterSampler` draws with the
+/// same seed (a permutation of the grid, numpy's, cut to `n`), for small grids and for grids
+/// between `MAX_CANDIDATES` and twice that (fixture: `tools/sklearn_parameter_sampler.py`).
+#[test]
+fn randomized_search_draws_sklearns_parameter_sample() {
+    let fixture: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/sklearn_parameter_sampler.json")).unwrap();
+    for case in fixture["cases"].as_array().unwrap() {
+        let keys: Vec<&str> = case["keys"].as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
+        let mut search = GridSearch::new(Pipeline::new().classifier("c", DecisionTreeClassifier::params()));
+        for k in &keys {
+            let n = case["sizes"][*k].as_u64().unwrap();
+            search = search.param(k, (0..n).map(|v| json!(v)));
+        }
+        let n_iter = case["n_iter"].as_u64().unwrap() as usize;
+        let search = search.randomized(n_iter, case["seed"].as_u64().unwrap() as u32);
+        let drawn: Vec<Vec<u64>> = search
+            .combinations()
+            .unwrap()
+            .iter()
+            .map(|c| keys.iter().map(|k| c[*k].as_u64().unwrap()).collect())
+            .collect();
+        let expected: Vec<Vec<u64>> = serde_json::from_value(case["drawn"].clone()).unwrap();
+        assert_eq!(drawn, expected, "grid {}, n_iter {n_iter}, seed {}", case["sizes"], case["seed"]);
+    }
+}
+
+/// A sample from a grid above `2 × MAX_CANDIDATES` (tracking selection) holds distinct
+/// combinations of the grid, in grid order, for several seeds: no draw lands past the grid's last
+/// index (which would wrap around to the first combination, out of order).
+#[test]
+fn large_grid_samples_are_distinct_combinations_in_grid_order() {
+    let search = GridSearch::new(Pipeline::new().classifier("c", DecisionTreeClassifier::params()))
+        .param("a", (0..401).map(|v| json!(v)))
+        .param("b", (0..500).map(|v| json!(v)));
+    assert!(search.grid_size().unwrap() > 2 * MAX_CANDIDATES);
+    for seed in 0..6 {
+        let combos = search.clone().randomized(MAX_CANDIDATES, seed).combinations().unwrap();
+        let drawn: Vec<(u64, u64)> =
+            combos.iter().map(|c| (c["a"].as_u64().unwrap(), c["b"].as_u64().unwrap())).collect();
+        assert_eq!(drawn.len(), MAX_CANDIDATES);
+        assert!(drawn.windows(2).all(|w| w[0] < w[1]), "seed {seed}: not distinct and in grid order");
+    }
+}
