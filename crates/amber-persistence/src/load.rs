@@ -607,6 +607,29 @@ mod tests {
         assert_eq!(show(Some(&long)), format!("[{:?}, missing]", "y".repeat(40)));
     }
 
+    /// Verification's equality: labels exactly, numbers within 1e-12 relative (absolute below
+    /// 1), NaN equal to NaN only, rows of equal length only.
+    #[test]
+    fn verification_compares_numbers_to_one_part_in_a_trillion() {
+        let n = |v: f64| Cell::Number(v);
+        let same = |a: Vec<Cell>, b: Vec<Cell>| rows_match(Some(&a), Some(&b));
+        assert!(same(vec![n(1e6)], vec![n(1e6 * (1.0 + 0.9e-12))]));
+        assert!(!same(vec![n(1e6)], vec![n(1e6 * (1.0 + 1.1e-12))]));
+        assert!(same(vec![n(-1e6)], vec![n(-1e6 * (1.0 + 0.9e-12))]));
+        assert!(same(vec![n(0.0)], vec![n(0.9e-12)]));
+        assert!(!same(vec![n(0.0)], vec![n(1.1e-12)]));
+        assert!(!same(vec![n(0.5)], vec![n(0.5 + 1.1e-12)]));
+        assert!(same(vec![n(f64::NAN)], vec![n(f64::NAN)]));
+        assert!(!same(vec![n(f64::NAN)], vec![n(0.0)]));
+        assert!(!same(vec![n(0.0)], vec![n(f64::NAN)]));
+        assert!(same(vec![n(f64::INFINITY)], vec![n(f64::INFINITY)]));
+        assert!(!same(vec![n(1.0), n(2.0)], vec![n(1.0), n(2.5)]));
+        assert!(!same(vec![n(1.0)], vec![n(1.0), n(1.0)]));
+        assert!(!same(vec![n(1.0)], vec![Cell::Text(Some("1".into()))]));
+        assert!(same(vec![Cell::Text(None)], vec![Cell::Text(None)]));
+        assert!(!rows_match(None, Some(&vec![n(1.0)])));
+    }
+
     /// A reader that hands out `chunk` bytes per call.
     #[cfg(feature = "zstd")]
     struct Chunks<'a> {
