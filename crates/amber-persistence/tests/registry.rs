@@ -24,6 +24,9 @@ fn versioned_names_never_overwrite() {
     let name = |p: &std::path::Path| p.file_name().unwrap().to_string_lossy().into_owned();
     assert!(name(&a).starts_with("iris_decision_tree_classifier_v1_"), "{}", name(&a));
     assert!(name(&c).starts_with("iris_logistic_regression_v2_"));
+    // A pipeline is named after its classifier.
+    let p = save_versioned(&dir, "penguins", &penguins_pipeline(), &SaveOptions::default()).unwrap();
+    assert!(name(&p).starts_with("penguins_logistic_regression_v1_"), "{}", name(&p));
     // <name>_<algorithm>_v<N>_<YYYYmmddTHHMMSSZ>.amber
     let stamp = name(&a).rsplit_once('_').unwrap().1.trim_end_matches(".amber").to_string();
     assert_eq!(stamp.len(), 16, "{stamp}");

@@ -93,3 +93,24 @@ fn only_pipelines_carry_labels_and_steps() {
     assert_eq!(h.labels.unwrap(), ["Adelie", "Chinstrap", "Gentoo"]);
     assert!(h.steps.unwrap().iter().any(|s| s.path == "classifier"));
 }
+
+/// A pipeline's default sample comes from its schema: each numeric column at its training min,
+/// mean and max, each categorical column cycling through its categories in order.
+#[test]
+fn a_pipelines_default_sample_is_built_from_its_schema() {
+    let pipeline = penguins_pipeline();
+    let input = saved_header(&pipeline).verification.unwrap().input;
+    assert_eq!(input.n_rows(), 3);
+    for c in &pipeline.schema.columns {
+        let column = input.column(&c.name).unwrap();
+        match (&c.stats, &c.categories) {
+            (Some(s), _) => assert_eq!(column.as_numeric().unwrap(), [s.min, s.mean, s.max], "{}", c.name),
+            (None, Some(cats)) => {
+                let expected: Vec<Option<String>> =
+                    (0..3).map(|r| Some(cats[r % cats.len()].clone())).collect();
+                assert_eq!(column.as_categorical().unwrap(), expected, "{}", c.name);
+            }
+            (None, None) => panic!("column {} has neither stats nor categories", c.name),
+        }
+    }
+}
