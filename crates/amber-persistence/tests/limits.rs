@@ -175,3 +175,14 @@ fn a_compressed_payload_longer_than_declared_is_refused() {
         assert!(matches!(e, PersistError::Decode { part: "payload", .. }), "{extra} extra bytes: {e}");
     }
 }
+
+/// Without the `zstd` feature, asking for compression is a named error, not a silent plain file
+/// (`.ci/run` runs this file with `--no-default-features`).
+#[cfg(not(feature = "zstd"))]
+#[test]
+fn without_zstd_compression_is_a_named_error() {
+    let tmp = scratch();
+    let e = save(&logistic(), tmp.path().join("lr.amber"), &no_sidecar().compress(3)).unwrap_err();
+    assert!(matches!(e, PersistError::InvalidOption { name: "compression", .. }), "{e}");
+    assert!(!tmp.path().join("lr.amber").exists());
+}
