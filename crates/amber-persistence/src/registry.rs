@@ -604,4 +604,18 @@ mod tests {
         assert!(path.exists());
         Ok(())
     }
+
+    /// A claim that fails for any reason but "already taken" is that error, at once (not a
+    /// search for a free number).
+    #[test]
+    fn a_claim_that_cannot_be_written_is_an_error() -> Result<(), Box<dyn std::error::Error>> {
+        let tmp = tempfile::tempdir()?;
+        let registry = Registry::open(tmp.path())?;
+        let dir = registry.model_dir("iris");
+        std::fs::create_dir_all(dir.parent().ok_or("no parent")?)?;
+        std::fs::write(&dir, b"a file where the model's directory should be")?;
+        let result = registry.claim_after("iris", u32::MAX - 3);
+        assert!(matches!(result, Err(PersistError::Io { .. })), "{result:?}");
+        Ok(())
+    }
 }

@@ -222,3 +222,75 @@ fn aliases_are_listed_and_protect_their_version_from_removal() {
     // The next version is 3, not 1 again: versions are never reused while a later one exists.
     assert_eq!(registry.register("iris", &tree(), &fingerprinted(0.95)).unwrap().version, 3);
 }
+
+/// Every way a record can be wrong is skipped and reported with its own reason, each condition
+/// on its own: a record of another version, file names that are empty, too long or not plain, a
+/// record that is not a regular file or is over 64 KiB, a `v0.json`. A record of exactly 64 KiB
+/// is read. A name never registered has no versions (not an error); a model directory that is a
+/// file is an error.
+#[test]
+fn each_kind_of_bad_record_is_skipped_with_its_reason() {
+    let tmp = scratch();
+    let registry = Registry::open(tmp.path()).unwrap();
+    assert!(registry.versions("never-saved").unwrap().is_empty());
+    let v1 = registry.register("iris", &tree(), &SaveOptions::default()).unwrap();
+    let records = tmp.path().join(".registry/iris");
+    let good: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(records.join("v1.json")).unwrap()).unwrap();
+    let with = |version: u64, file: &str| {
+        let mut r = good.clone();
+        r["version"] = version.into();
+        r["file"] = file.into();
+        serde_json::to_vec(&r).unwrap()
+    };
+    let file = v1.path.file_name().unwrap().to_str().unwrap().to_string();
+    std::fs::write(records.join("v2.json"), with(1, &file)).unwrap(); // says version 1
+    std::fs::write(records.join("v3.json"), with(3, ".amber")).unwrap();
+    std::fs::write(records.join("v4.json"), with(4, &format!("{}.amber", "x".repeat(201)))).unwrap();
+    std::fs::write(records.join("v5.json"), with(5, "../x.amber")).unwrap();
+    std::fs::create_dir(records.join("v6.json")).unwrap();
+    let mut big = with(7, &file);
+    big.resize(64 * 1024 + 1, b' ');
+    std::fs::write(records.join("v7.json"), &big).unwrap();
+    std::fs::write(records.join("v0.json"), with(0, &file)).unwrap();
+    // Exactly 64 KiB, padded with JSON whitespace: read, and a version like any other.
+    let mut exact = with(8, &file);
+    exact.resize(64 * 1024, b' ');
+    std::fs::write(records.join("v8.json"), &exact).unwrap();
+
+    let listing = registry.listing("iris").unwrap();
+    let reason = |name: &str| {
+        let s = listing.skipped.iter().find(|s| s.path.ends_with(name));
+        s.map_or_else(|| "not skipped".to_string(), |s| s.reason.clone())
+    };
+    assert!(reason("v2.json").contains("names another model or version"), "{}", reason("v2.json"));
+    for name in ["v3.json", "v4.json", "v5.json"] {
+        assert!(reason(name).contains("not a plain .amber file name"), "{name}: {}", reason(name));
+    }
+    for name in ["v6.json", "v7.json"] {
+        assert!(
+            reason(name).contains("not a regular file of at most 65536 bytes"),
+            "{name}: {}",
+            reason(name)
+        );
+    }
+    assert!(reason("v0.json").contains("not a version record"), "{}", reason("v0.json"));
+    // v8's record is read, and it is a version (of v1's file, as it says).
+    assert_eq!(reason("v8.json"), "not skipped");
+    assert_eq!(listing.versions.iter().map(|v| v.version).collect::<Vec<_>>(), [1, 8]);
+
+    std::fs::write(tmp.path().join(".registry/broken"), b"a file, not a directory").unwrap();
+    assert!(matches!(registry.versions("broken"), Err(PersistError::Io { .. })));
+}
+
+/// Registry errors quote names escaped and cut to 80 characters.
+#[test]
+fn registry_errors_show_names_escaped_and_cut() {
+    let tmp = scratch();
+    let registry = Registry::open(tmp.path()).unwrap();
+    let long = format!("bad name\n{}", "y".repeat(200));
+    let e = registry.register(&long, &tree(), &SaveOptions::default()).unwrap_err().to_string();
+    let shown = format!("{:?}", long.chars().take(80).collect::<String>());
+    assert!(e.contains(&shown), "{e}");
+    assert!(!e.contains(&"y".repeat(72)), "{e}");
+}

@@ -90,6 +90,9 @@ fn only_pipelines_carry_labels_and_steps() {
         assert_eq!((h.labels, h.steps), (None, None), "{}", h.kind);
     }
     let h = saved_header(&penguins_pipeline());
+    // A pipeline reads every column of its training table but the target.
+    let columns = amber_data::datasets::penguins().unwrap().table.n_cols() - 1;
+    assert_eq!(h.n_features, Some(columns));
     assert_eq!(h.labels.unwrap(), ["Adelie", "Chinstrap", "Gentoo"]);
     assert!(h.steps.unwrap().iter().any(|s| s.path == "classifier"));
 }
