@@ -468,7 +468,8 @@ impl Registry {
         if let Some((alias, _)) = self.aliases(name)?.into_iter().find(|(_, v)| *v == version) {
             return Err(fail(format!("alias {alias:?} points at it; move the alias first")));
         }
-        for file in [path.clone(), crate::load::sidecar_path(&path)] {
+        // The sidecar first: if it cannot go, the version is still whole.
+        for file in [crate::load::sidecar_path(&path), path.clone()] {
             match std::fs::remove_file(&file) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

@@ -253,6 +253,8 @@ fn each_kind_of_bad_record_is_skipped_with_its_reason() {
     big.resize(64 * 1024 + 1, b' ');
     std::fs::write(records.join("v7.json"), &big).unwrap();
     std::fs::write(records.join("v0.json"), with(0, &file)).unwrap();
+    // A file name of exactly 200 characters is plain (v9's file does not exist: skipped for that).
+    std::fs::write(records.join("v9.json"), with(9, &format!("{}.amber", "x".repeat(200)))).unwrap();
     // Exactly 64 KiB, padded with JSON whitespace: read, and a version like any other.
     let mut exact = with(8, &file);
     exact.resize(64 * 1024, b' ');
@@ -275,6 +277,11 @@ fn each_kind_of_bad_record_is_skipped_with_its_reason() {
         );
     }
     assert!(reason("v0.json").contains("not a version record"), "{}", reason("v0.json"));
+    assert!(
+        reason("v9.json") != "not skipped" && !reason("v9.json").contains("plain"),
+        "{}",
+        reason("v9.json")
+    );
     // v8's record is read, and it is a version (of v1's file, as it says).
     assert_eq!(reason("v8.json"), "not skipped");
     assert_eq!(listing.versions.iter().map(|v| v.version).collect::<Vec<_>>(), [1, 8]);
@@ -293,4 +300,23 @@ fn registry_errors_show_names_escaped_and_cut() {
     let shown = format!("{:?}", long.chars().take(80).collect::<String>());
     assert!(e.contains(&shown), "{e}");
     assert!(!e.contains(&"y".repeat(72)), "{e}");
+}
+
+/// Removing a version removes its file and its sidecar if there is one (a file saved without a
+/// sidecar is removed too); a sidecar that cannot be removed is an error, and the version stays.
+#[test]
+fn removal_tolerates_a_missing_sidecar_but_not_a_stuck_one() {
+    let tmp = scratch();
+    let registry = Registry::open(tmp.path()).unwrap();
+    let plain = SaveOptions { sidecar: false, ..SaveOptions::default() };
+    let v1 = registry.register("iris", &tree(), &plain).unwrap();
+    let v2 = registry.register("iris", &logistic(), &plain).unwrap();
+    registry.remove("iris", 1).unwrap();
+    assert!(!v1.path.exists());
+    // A directory where v2's sidecar would be: removing it is an I/O error, not ignored.
+    let mut sidecar = v2.path.clone().into_os_string();
+    sidecar.push(".json");
+    std::fs::create_dir(&sidecar).unwrap();
+    assert!(matches!(registry.remove("iris", 2), Err(PersistError::Io { .. })));
+    assert_eq!(registry.versions("iris").unwrap().iter().map(|v| v.version).collect::<Vec<_>>(), [2]);
 }
