@@ -168,6 +168,11 @@ fn promotion_compares_only_like_with_like() {
     registry.set_alias("iris", "champion", 2).unwrap();
     assert_eq!(registry.alias("iris", "champion").unwrap().unwrap().version, 2);
     assert!(matches!(registry.set_alias("iris", "champion", 9), Err(PersistError::Registry { .. })));
+    // "At least the current one's": an equal metric promotes.
+    let (x, y) = iris_xy();
+    let depth2 = DecisionTreeClassifier::params().max_depth(Some(2)).fit(x.view(), &y).unwrap();
+    let tie = registry.register("iris", &depth2, &fingerprinted(0.66)).unwrap().version;
+    assert_eq!(promote(tie), Promotion::Promoted { previous: Some(2) });
     assert!(matches!(
         registry.promote_if_better("iris", "champion", 1, "f1"),
         Err(PersistError::Registry { .. })
@@ -253,6 +258,14 @@ fn each_kind_of_bad_record_is_skipped_with_its_reason() {
     big.resize(64 * 1024 + 1, b' ');
     std::fs::write(records.join("v7.json"), &big).unwrap();
     std::fs::write(records.join("v0.json"), with(0, &file)).unwrap();
+    // Records pointing at another model's file, or at a file whose payload is not the recorded one.
+    let other = registry.register("other", &logistic(), &SaveOptions::default()).unwrap();
+    std::fs::write(records.join("v10.json"), with(10, other.path.file_name().unwrap().to_str().unwrap()))
+        .unwrap();
+    let mut r = good.clone();
+    r["version"] = 11.into();
+    r["payload_sha256"] = "0".repeat(64).into();
+    std::fs::write(records.join("v11.json"), serde_json::to_vec(&r).unwrap()).unwrap();
     // A file name of exactly 200 characters is plain (v9's file does not exist: skipped for that).
     std::fs::write(records.join("v9.json"), with(9, &format!("{}.amber", "x".repeat(200)))).unwrap();
     // Exactly 64 KiB, padded with JSON whitespace: read, and a version like any other.
