@@ -481,14 +481,7 @@ fn secs(s: Option<f64>) -> String {
 
 pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let dir = root().join("target/bench/all");
-    let amber_cli = root().join("target/release/amber");
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--quiet", "--package", "amber-cli", "--manifest-path"])
-        .arg(root().join("Cargo.toml"))
-        .status()?;
-    if !status.success() {
-        return Err("building amber failed".into());
-    }
+    let amber_cli = crate::bench_predict::amber_cli()?;
     eprintln!("preparing data and models in {} …", dir.display());
     prepare(&dir, args.quick)?;
     let py = python(args);

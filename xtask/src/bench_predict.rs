@@ -29,6 +29,18 @@ pub(crate) fn run_measured(cmd: &mut Command) -> Result<(bool, u64), Box<dyn Err
     Ok((ok, u64::try_from(usage.ru_maxrss)?))
 }
 
+/// Builds the `amber` command in release mode and returns its path.
+pub(crate) fn amber_cli() -> Result<std::path::PathBuf, Box<dyn Error>> {
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet", "--package", "amber-cli", "--manifest-path"])
+        .arg(root().join("Cargo.toml"))
+        .status()?;
+    if !status.success() {
+        return Err("building amber failed".into());
+    }
+    Ok(root().join("target/release/amber"))
+}
+
 /// `rows` rows of penguins, repeated, as CSV.
 fn write_rows(path: &Path, rows: usize) -> Result<(), Box<dyn Error>> {
     let text = std::fs::read_to_string(root().join("datasets/penguins.csv"))?;
@@ -45,14 +57,7 @@ fn write_rows(path: &Path, rows: usize) -> Result<(), Box<dyn Error>> {
 pub fn run() -> Result<(), Box<dyn Error>> {
     let dir = root().join("target/bench/predict");
     std::fs::create_dir_all(&dir)?;
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--quiet", "--package", "amber-cli", "--manifest-path"])
-        .arg(root().join("Cargo.toml"))
-        .status()?;
-    if !status.success() {
-        return Err("building amber failed".into());
-    }
-    let amber = root().join("target/release/amber");
+    let amber = amber_cli()?;
     let penguins = amber_data::datasets::penguins()?.table;
     let model = Pipeline::new()
         .transformer("pre", ColumnTransformer::standard())

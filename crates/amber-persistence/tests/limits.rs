@@ -19,6 +19,14 @@ fn no_sidecar() -> SaveOptions {
     SaveOptions { sidecar: false, ..SaveOptions::default() }
 }
 
+/// The iris logistic regression saved in `tmp`: its path and bytes.
+fn saved_logistic(tmp: &tempfile::TempDir) -> (std::path::PathBuf, Vec<u8>) {
+    let path = tmp.path().join("lr.amber");
+    save(&logistic(), &path, &no_sidecar()).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    (path, bytes)
+}
+
 /// A logistic regression over `n_features` columns `x0…`, fitted on 60 seeded rows.
 fn wide_logistic(n_features: usize) -> LogisticRegression {
     let mut state = 12345u64;
@@ -111,9 +119,7 @@ fn a_header_of_exactly_the_cap_is_written_and_read() {
 #[test]
 fn truncation_reports_what_is_available() {
     let tmp = scratch();
-    let path = tmp.path().join("lr.amber");
-    save(&logistic(), &path, &no_sidecar()).unwrap();
-    let bytes = std::fs::read(&path).unwrap();
+    let (_, bytes) = saved_logistic(&tmp);
     let (header, _) = parts(&bytes);
     // Cut in the middle of the header: the header needs its declared length, 10 bytes are left.
     let cut = &bytes[..PREFIX + 10];
@@ -130,9 +136,7 @@ fn truncation_reports_what_is_available() {
 #[test]
 fn files_are_read_up_to_exactly_the_documented_size() {
     let tmp = scratch();
-    let path = tmp.path().join("lr.amber");
-    save(&logistic(), &path, &no_sidecar()).unwrap();
-    let valid = std::fs::read(&path).unwrap();
+    let (path, valid) = saved_logistic(&tmp);
     let p = 1_000u64;
     let limit = 56 + HEADER_CAP + p + p / 64 + 4096;
     let options = LoadOptions::default().max_payload_size(p);

@@ -117,3 +117,25 @@ fn a_pipelines_default_sample_is_built_from_its_schema() {
         }
     }
 }
+
+/// A pipeline ending in an SVC without probabilities stores its decision values (one per pair of
+/// classes) after the label, and loads.
+#[test]
+fn an_svc_pipeline_without_probabilities_stores_decision_values() {
+    let penguins = amber_data::datasets::penguins().unwrap().table;
+    let pipeline = amber_pipeline::Pipeline::new()
+        .transformer("pre", amber_pipeline::ColumnTransformer::standard())
+        .classifier("classifier", SVC::params())
+        .fit(&penguins, "species")
+        .unwrap();
+    let tmp = scratch();
+    let path = tmp.path().join("svc.amber");
+    let v = save(&pipeline, &path, &no_sidecar()).unwrap().verification.unwrap();
+    for row in &v.output {
+        assert!(
+            matches!(&row[0], Cell::Text(Some(label)) if ["Adelie", "Chinstrap", "Gentoo"].contains(&label.as_str()))
+        );
+        assert_eq!(row.len(), 1 + 3, "a label and 3 decision values (3 pairs of 3 classes)");
+    }
+    load::<amber_pipeline::FittedPipeline>(&path).unwrap();
+}
