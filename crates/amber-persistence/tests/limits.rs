@@ -190,3 +190,27 @@ fn without_zstd_compression_is_a_named_error() {
     assert!(matches!(e, PersistError::InvalidOption { name: "compression", .. }), "{e}");
     assert!(!tmp.path().join("lr.amber").exists());
 }
+
+/// The payload's item budget is FORMAT.md's resource contract, `(32 MiB + 3 × payload bytes) /
+/// 48` items: an array of 740,000 one-byte integers (within the budget of its 740,005 bytes) is
+/// scanned and then refused as the wrong type; 750,000 is over budget and refused by its count.
+#[test]
+fn the_payload_item_budget_is_the_documented_one() {
+    let (_, bytes) = saved_logistic(&scratch());
+    let (header, _) = parts(&bytes);
+    let header: Header = ciborium::from_reader(header.as_slice()).unwrap();
+    let array = |n: usize| {
+        let mut p = vec![0x9a]; // an array with a 4-byte length
+        p.extend((n as u32).to_be_bytes());
+        p.resize(5 + n, 0x01);
+        p
+    };
+    let budget = |size: u64| (BASE_BUDGET + 3 * size) / 48;
+    assert!(740_001 <= budget(740_005) && 750_001 > budget(750_005));
+    let e =
+        load_bytes::<LogisticRegression>(&forge(&header, &array(740_000)), Path::new("a.amber")).unwrap_err();
+    assert!(matches!(e, PersistError::Decode { part: "payload", .. }), "{e}");
+    let e =
+        load_bytes::<LogisticRegression>(&forge(&header, &array(750_000)), Path::new("b.amber")).unwrap_err();
+    assert!(matches!(e, PersistError::TooComplex { part: "payload", .. }), "{e}");
+}
