@@ -321,3 +321,26 @@ pub fn payload_digest<T: Persist>(obj: &T) -> Result<String, PersistError> {
     let plain = cbor(obj).map_err(|reason| PersistError::InvalidModel { file: PathBuf::new(), reason })?;
     Ok(sha256_hex(&plain))
 }
+
+#[cfg(all(test, feature = "zstd"))]
+mod tests {
+    use std::io::Read;
+
+    /// Levels above 19 would use windows of up to 2^27 bytes on a large payload; amber caps
+    /// them at what every reader accepts (2^24), and level 19 stays within it on its own. A
+    /// 20 MiB payload needs a window past 2^24 without the cap.
+    #[test]
+    fn compressed_payloads_never_need_a_window_over_the_readers_cap() -> Result<(), Box<dyn std::error::Error>>
+    {
+        let plain = vec![0u8; 20 << 20];
+        for level in [19, 20, 22] {
+            let packed = super::compress(&plain, level, std::path::Path::new("big.amber"))?;
+            let mut decoder = zstd::stream::Decoder::new(packed.as_slice())?;
+            decoder.window_log_max(crate::load::ZSTD_WINDOW_LOG)?;
+            let mut out = Vec::new();
+            decoder.read_to_end(&mut out)?;
+            assert_eq!(out.len(), plain.len(), "level {level}");
+        }
+        Ok(())
+    }
+}

@@ -64,6 +64,14 @@ fn child() {
                     .unwrap();
             }
         }
+        "save-from-a-deleted-cwd" => {
+            // The working directory is gone: a save elsewhere must not touch it.
+            let cwd = dir.join("cwd");
+            std::fs::create_dir(&cwd).unwrap();
+            std::env::set_current_dir(&cwd).unwrap();
+            std::fs::remove_dir(&cwd).unwrap();
+            save(&models()[0], dir.join("out").join("model.amber"), &SaveOptions::default()).unwrap();
+        }
         other => panic!("unknown role {other}"),
     }
 }
@@ -119,4 +127,14 @@ fn concurrent_registrations_get_distinct_versions() {
     for v in &versions {
         load::<LogisticRegression>(&v.path).unwrap();
     }
+}
+
+/// A save writes its temporary file beside the target, never in the working directory (here
+/// one that no longer exists, where nothing can be created).
+#[test]
+fn saves_write_their_temporary_file_beside_the_target() {
+    let tmp = scratch();
+    let status = spawn("save-from-a-deleted-cwd", tmp.path(), 0).wait().unwrap();
+    assert!(status.success(), "{status}");
+    load::<LogisticRegression>(tmp.path().join("out/model.amber")).unwrap();
 }
