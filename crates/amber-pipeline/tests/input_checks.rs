@@ -373,3 +373,42 @@ fn validate_checks_that_the_steps_chain_with_the_right_kinds() {
         other => panic!("{other:?}"),
     }
 }
+
+/// At most `MAX_ROWS` unseen rows are listed, all of them counted.
+#[test]
+fn unseen_rows_are_listed_up_to_the_cap_and_all_counted() {
+    let (model, penguins) = standard_penguins();
+    let n = UnseenCategories::MAX_ROWS + 2;
+    let rows = penguins.drop_columns(&["species"]).unwrap().take_rows(&vec![0; n]).unwrap();
+    let rows = replace(&rows, "island", Column::Categorical(vec![Some("Atlantis".to_string()); n]));
+    let report = model.check_input(&rows).unwrap();
+    let expected: Vec<usize> = (0..UnseenCategories::MAX_ROWS).collect();
+    assert_eq!(
+        report.unseen_categories,
+        [UnseenCategories { column: "island".into(), count: n, rows: expected }]
+    );
+}
+
+/// The schema's training statistics of a numeric column, from their definitions: over the
+/// present values, population standard deviation.
+#[test]
+fn schema_statistics_are_the_textbook_ones() {
+    let table = Table::new(vec![
+        ("x".into(), Column::Numeric(vec![1.0, 2.0, 3.0, 4.0, f64::NAN, 6.0])),
+        (
+            "y".into(),
+            Column::Categorical(["a", "b", "a", "b", "a", "b"].map(|s| Some(s.to_string())).to_vec()),
+        ),
+    ])
+    .unwrap();
+    let model = Pipeline::new()
+        .transformer("imputer", SimpleImputer::params())
+        .classifier("c", LogisticRegression::params())
+        .fit(&table, "y")
+        .unwrap();
+    let s = model.schema.columns[0].stats.clone().unwrap();
+    // Present: 1, 2, 3, 4, 6; mean 16 / 5; squared deviations 4.84 + 1.44 + 0.04 + 0.64 + 7.84.
+    assert_eq!((s.count, s.missing, s.min, s.max), (5, 1, 1.0, 6.0));
+    assert!((s.mean - 3.2).abs() < 1e-15, "{}", s.mean);
+    assert!((s.std - (14.8f64 / 5.0).sqrt()).abs() < 1e-14, "{}", s.std);
+}
