@@ -394,10 +394,10 @@ fn unseen_rows_are_listed_up_to_the_cap_and_all_counted() {
 #[test]
 fn schema_statistics_are_the_textbook_ones() {
     let table = Table::new(vec![
-        ("x".into(), Column::Numeric(vec![1.0, 2.0, 3.0, 4.0, f64::NAN, 6.0])),
+        ("x".into(), Column::Numeric(vec![1.0, 2.0, f64::NAN, 3.0, 4.0, f64::NAN, 6.0])),
         (
             "y".into(),
-            Column::Categorical(["a", "b", "a", "b", "a", "b"].map(|s| Some(s.to_string())).to_vec()),
+            Column::Categorical(["a", "b", "a", "b", "a", "b", "a"].map(|s| Some(s.to_string())).to_vec()),
         ),
     ])
     .unwrap();
