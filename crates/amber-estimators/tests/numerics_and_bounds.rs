@@ -134,3 +134,32 @@ fn imputer_shares_complete_columns_and_fills_the_others() {
     assert_eq!(z.column("gaps").unwrap().as_categorical().unwrap(), [a.clone(), a.clone(), a]);
     assert_eq!(z.column("n").unwrap().as_numeric().unwrap(), [1.0, 1.0, 3.0]);
 }
+
+/// scikit-learn's `_handle_zeros_in_scale`: a scale *below* 10 ε becomes 1; exactly 10 ε stays.
+/// [0, 20 ε] has mean 10 ε and population std 10 ε, all exact in binary.
+#[test]
+fn a_scale_of_exactly_ten_epsilon_is_kept() {
+    let ten_eps = 10.0 * f64::EPSILON;
+    let s = StandardScaler::params().fit(&column(vec![0.0, 2.0 * ten_eps])).unwrap();
+    assert_eq!((s.mean[0], s.scale[0]), (ten_eps, ten_eps));
+    let s = StandardScaler::params().fit(&column(vec![0.0, 1.5 * ten_eps])).unwrap();
+    assert_eq!(s.scale[0], 1.0, "0.75 × 10 ε is below the threshold");
+}
+
+/// The median imputer's fill, from the definition: the middle value of an odd count, the mean of
+/// the two middle values of an even one (missing cells left out).
+#[test]
+fn median_imputation_is_the_textbook_median() {
+    let nan = f64::NAN;
+    for (values, median) in [
+        (vec![3.0, nan, 1.0, 2.0], 2.0),
+        (vec![4.0, 1.0, nan, 3.0, 2.0], 2.5),
+        (vec![5.0, 1.0, 4.0, 2.0, 3.0, nan], 3.0),
+        (vec![7.0], 7.0),
+        (vec![7.0, 1.0], 4.0),
+    ] {
+        let imputer =
+            SimpleImputer::params().strategy(ImputeStrategy::Median).fit(&column(values.clone())).unwrap();
+        assert_eq!(imputer.fill, [FillValue::Number(median)], "{values:?}");
+    }
+}
