@@ -375,3 +375,33 @@ fn batch_prediction_is_the_mean_of_each_trees_leaf_bit_for_bit() {
         assert_eq!(one.row(0), expected.row(r), "row {r}");
     }
 }
+
+/// A scaler whose statistics are not finite (or whose scale is not usable) is not a model.
+#[test]
+fn scalers_with_impossible_statistics_are_rejected() {
+    let x = amber_data::datasets::iris().unwrap().table.drop_columns(&["species"]).unwrap();
+    let standard = StandardScaler::params().fit(&x).unwrap();
+    standard.validate().unwrap();
+    for (what, bad) in [("NaN mean", f64::NAN), ("infinite mean", f64::INFINITY)] {
+        let mut m = standard.clone();
+        m.mean[1] = bad;
+        assert_invalid(what, m.validate());
+    }
+    for (what, bad) in [("NaN scale", f64::NAN), ("infinite scale", f64::INFINITY), ("zero scale", 0.0)] {
+        let mut m = standard.clone();
+        m.scale[2] = bad;
+        assert_invalid(what, m.validate());
+    }
+    let min_max = MinMaxScaler::params().fit(&x).unwrap();
+    min_max.validate().unwrap();
+    for (what, bad) in [("NaN min", f64::NAN), ("infinite min", f64::NEG_INFINITY)] {
+        let mut m = min_max.clone();
+        m.min[0] = bad;
+        assert_invalid(what, m.validate());
+    }
+    for (what, bad) in [("NaN scale", f64::NAN), ("zero scale", 0.0)] {
+        let mut m = min_max.clone();
+        m.scale[3] = bad;
+        assert_invalid(what, m.validate());
+    }
+}
