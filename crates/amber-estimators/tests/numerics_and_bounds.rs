@@ -163,3 +163,23 @@ fn median_imputation_is_the_textbook_median() {
         assert_eq!(imputer.fill, [FillValue::Number(median)], "{values:?}");
     }
 }
+
+/// Min-max scaling at the edges: an empty feature range is refused (as scikit-learn does); a
+/// range of the data that overflows still maps onto any feature range; a scale that underflows
+/// to 0 is a named overflow, not a model that maps everything to one value.
+#[test]
+fn min_max_scaler_at_the_edges_of_its_range() {
+    assert!(matches!(
+        MinMaxScaler::params().feature_range(1.0, 1.0).fit(&column(vec![0.0, 1.0])),
+        Err(EstimatorError::InvalidParameter { name: "feature_range", .. })
+    ));
+    let s =
+        MinMaxScaler::params().feature_range(-1.0, 1.0).fit(&column(vec![-f64::MAX, f64::MAX, 0.0])).unwrap();
+    let out = transformed(&s, &column(vec![-f64::MAX, f64::MAX, 0.0]));
+    // Within rounding of the halved range (a few ulps of 1).
+    for (got, want) in out.iter().zip([-1.0, 1.0, 0.0]) {
+        assert!((got - want).abs() < 1e-15, "{out:?}");
+    }
+    let tiny = MinMaxScaler::params().feature_range(0.0, 1e-300).fit(&column(vec![-1e300, 1e300]));
+    assert!(matches!(tiny, Err(EstimatorError::Overflow { .. })), "{tiny:?}");
+}
