@@ -21,8 +21,7 @@ use crate::alloc;
 pub struct Args {
     /// What to measure: `all` (every case beside scikit-learn, one table; see BENCHMARKS.md),
     /// or one family: `persistence`, `search`, `predict` (`amber predict`'s peak memory),
-    /// `forest` (forest batch and single-row prediction), `svc` (SVC fit time and memory) or `fit`
-    /// (forest fit as rows grow, the telco pipeline's fit).
+    /// `forest` (forest batch and single-row prediction) or `svc` (SVC fit time and memory).
     #[arg(default_value = "all")]
     pub(crate) what: String,
     /// Repetitions per timing.
@@ -71,9 +70,8 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         "predict" => crate::bench_predict::run(),
         "forest" => crate::bench_predict::forest(),
         "svc" => crate::bench_svc::run(args),
-        "fit" => crate::bench_fit::run(args),
         other => Err(format!(
-            "unknown benchmark {other:?} (known: all, persistence, search, predict, forest, svc, fit)"
+            "unknown benchmark {other:?} (known: all, persistence, search, predict, forest, svc)"
         )
         .into()),
     }

@@ -76,7 +76,7 @@ pub(crate) fn table(
     estimator: &'static str,
     columns: Vec<(String, Column)>,
 ) -> Result<Table, EstimatorError> {
-    Table::new(columns).map_err(|e| EstimatorError::InvalidModel { estimator, reason: e.to_string() })
+    shared_table(estimator, columns.into_iter().map(|(n, c)| (n, Arc::new(c))).collect())
 }
 
 /// [`table`] from shared columns.

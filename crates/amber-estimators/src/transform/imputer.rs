@@ -215,27 +215,26 @@ impl Transformer for SimpleImputer {
             .iter()
             .zip(&self.fill)
             .map(|(name, fill)| {
-                let column = match fill {
+                // A column with nothing to fill is handed on as it is.
+                let filled = match fill {
                     FillValue::Number(f) => {
                         let values = columns::numeric(E, x, name)?;
-                        if !values.iter().any(|v| v.is_nan()) {
-                            columns::shared(E, x, name)?
-                        } else {
-                            Arc::new(Column::Numeric(
-                                values.iter().map(|&v| if v.is_nan() { *f } else { v }).collect(),
-                            ))
-                        }
+                        values.iter().any(|v| v.is_nan()).then(|| {
+                            Column::Numeric(values.iter().map(|&v| if v.is_nan() { *f } else { v }).collect())
+                        })
                     }
                     FillValue::Text(f) => {
                         let values = columns::categorical(E, x, name)?;
-                        if !values.iter().any(Option::is_none) {
-                            columns::shared(E, x, name)?
-                        } else {
-                            Arc::new(Column::Categorical(
+                        values.iter().any(Option::is_none).then(|| {
+                            Column::Categorical(
                                 values.iter().map(|v| Some(v.clone().unwrap_or_else(|| f.clone()))).collect(),
-                            ))
-                        }
+                            )
+                        })
                     }
+                };
+                let column = match filled {
+                    Some(c) => Arc::new(c),
+                    None => columns::shared(E, x, name)?,
                 };
                 Ok((name.clone(), column))
             })

@@ -160,8 +160,10 @@ fn trees_proba(
     let n = trees.len() as f64;
     if x.nrows() <= BLOCK_ROWS {
         // Few rows: packing every tree would cost more than the walks.
+        let mut xs = Vec::with_capacity(n_features);
         for (row, sums) in x.rows().into_iter().zip(out.chunks_exact_mut(k)) {
-            let xs: Vec<f64> = row.iter().map(|&v| f64::from(v as f32)).collect();
+            xs.clear();
+            xs.extend(row.iter().map(|&v| f64::from(v as f32)));
             for tree in trees {
                 add(sums, tree, tree.leaf_rounded(&xs));
             }
