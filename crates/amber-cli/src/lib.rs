@@ -14,6 +14,7 @@
 #![deny(missing_docs)]
 
 mod error;
+mod export;
 mod inspect;
 mod keygen;
 mod models;
@@ -65,6 +66,8 @@ pub enum Command {
     Models(models::Args),
     /// Make an Ed25519 key pair for signing model files.
     Keygen(keygen::Args),
+    /// Export a model file to another format: `amber export onnx MODEL.amber -o MODEL.onnx`.
+    Export(export::Args),
 }
 
 /// Runs the command line `args` (the first item is the program name) and returns its exit
@@ -101,5 +104,6 @@ pub fn run(command: Command) -> Result<(), CliError> {
         Command::Verify(args) => inspect::verify(&args),
         Command::Models(args) => models::run(&args),
         Command::Keygen(args) => keygen::run(&args),
+        Command::Export(args) => export::run(&args),
     }
 }

@@ -39,6 +39,29 @@ pub struct Tree {
     pub value: Array2<f64>,
 }
 
+/// The largest float32 `t32` with `t32 <= t`: for every float32 `x`, `x <= t32` exactly when
+/// `x as f64 <= t` (a float32 above `t32` is above `t`, since `t32` is the last one not above it).
+/// A split of threshold `t` therefore sends a row the same way when compared in float32 against
+/// `threshold_f32(t)`: how amber's fast tree walk and its ONNX export (whose thresholds are
+/// float32) keep every split exact.
+///
+/// ```
+/// use amber_estimators::tree::threshold_f32;
+///
+/// let t = 0.1_f64; // not a float32
+/// let t32 = threshold_f32(t);
+/// assert!(f64::from(t32) <= t && f64::from(t32.next_up()) > t);
+/// assert_eq!(threshold_f32(2.5), 2.5);
+/// ```
+pub fn threshold_f32(t: f64) -> f32 {
+    let r = t as f32;
+    if f64::from(r) > t {
+        r.next_down()
+    } else {
+        r
+    }
+}
+
 /// Where a child index points.
 enum Child {
     Split(usize),

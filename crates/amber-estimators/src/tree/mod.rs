@@ -10,7 +10,7 @@ use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 
 pub use builder::{Criterion, MaxFeatures};
-pub use data::Tree;
+pub use data::{threshold_f32, Tree};
 pub use forest::{RandomForestClassifier, RandomForestClassifierParams, MAX_ESTIMATORS};
 
 use crate::check::{self, param};

@@ -4,7 +4,7 @@
 //! four cache lines per node. [`Walker`] packs each node into 16 bytes (feature, float32
 //! threshold, both children), puts leaves in the same array as nodes that lead to themselves, and
 //! walks [`LANES`] rows at once, step for step until all are in leaves, so their independent
-//! memory loads overlap. The leaves reached are those of [`Tree::leaf`], exactly (see [`threshold32`]).
+//! memory loads overlap. The leaves reached are those of [`Tree::leaf`], exactly (see [`threshold_f32`](super::threshold_f32)).
 
 use super::data::Tree;
 
@@ -29,17 +29,6 @@ pub(crate) struct Walker {
     depth: usize,
 }
 
-/// The largest float32 `t32` with `t32 <= t`: for every float32 `x`, `x <= t32` exactly when
-/// `x as f64 <= t` (a float32 above `t32` is above `t`, since `t32` is the last one not above it).
-fn threshold32(t: f64) -> f32 {
-    let r = t as f32;
-    if f64::from(r) > t {
-        r.next_down()
-    } else {
-        r
-    }
-}
-
 impl Walker {
     /// Packs `tree`. A child index out of range (a tree that failed [`Tree::validate`]) becomes
     /// leaf 0, so a walk always ends.
@@ -54,7 +43,7 @@ impl Walker {
         for (i, &feature) in tree.feature.iter().enumerate() {
             nodes.push(Node {
                 feature,
-                threshold: threshold32(tree.threshold.get(i).copied().unwrap_or(0.0)),
+                threshold: super::threshold_f32(tree.threshold.get(i).copied().unwrap_or(0.0)),
                 left: to_node(tree.left.get(i).copied().unwrap_or(-1)),
                 right: to_node(tree.right.get(i).copied().unwrap_or(-1)),
             });
@@ -96,7 +85,7 @@ impl Walker {
 
 #[cfg(test)]
 mod tests {
-    use super::threshold32;
+    use super::super::threshold_f32 as threshold32;
 
     #[test]
     fn a_float32_is_at_most_the_packed_threshold_exactly_when_at_most_the_f64_one() {
