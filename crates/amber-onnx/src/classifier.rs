@@ -26,22 +26,29 @@ impl Builder {
     ) -> Result<(), OnnxError> {
         let n_classes = model.classes().len();
         let to_float = graph::int("to", i64::from(data_type::FLOAT));
-        let (label, proba) = match model {
+        let proba = match model {
             FittedClassifier::LogisticRegression(m) => {
                 let x = self.g.op("Cast", &[features], vec![to_float]);
-                linear(self, m, &x, labels)
+                linear(self, m, &x, n_classes)
             }
             FittedClassifier::DecisionTreeClassifier(m) => {
                 let x = self.g.op("Cast", &[features], vec![to_float]);
-                ensemble(self, std::slice::from_ref(&m.tree), n_classes, &x, labels)
+                ensemble(self, std::slice::from_ref(&m.tree), n_classes, &x)
             }
             FittedClassifier::RandomForestClassifier(m) => {
                 let x = self.g.op("Cast", &[features], vec![to_float]);
-                ensemble(self, &m.trees, n_classes, &x, labels)
+                ensemble(self, &m.trees, n_classes, &x)
             }
             FittedClassifier::Svc(m) => return self.svc(m, features, labels),
         };
-        let label = self.label_strings(&label, labels);
+        // The label is the first most probable class, computed here rather than taken from the
+        // ML operator: runtimes disagree on how a two-class ensemble labels its rows.
+        let position = self.g.op(
+            "ArgMax",
+            &[&proba],
+            vec![graph::int("axis", 1), graph::int("keepdims", 0), graph::int("select_last_index", 0)],
+        );
+        let label = self.label_strings(&position, labels);
         self.g.output(LABEL, &label, data_type::STRING, None);
         self.g.output(PROBABILITIES, &proba, data_type::FLOAT, Some(n_classes));
         Ok(())
@@ -74,7 +81,7 @@ fn positions(n: usize) -> Vec<i64> {
 /// `LinearClassifier`: multinomial with `SOFTMAX`; binary as two models `[-w, w]`, `[-b, b]`
 /// with `LOGISTIC`, whose scores are `[1 - p, p]` (scikit-learn's own export, skl2onnx, does
 /// the same).
-fn linear(b: &mut Builder, m: &LogisticRegression, x: &str, labels: &[String]) -> (String, String) {
+fn linear(b: &mut Builder, m: &LogisticRegression, x: &str, n_classes: usize) -> String {
     let binary = m.coef.nrows() == 1;
     let (coefficients, intercepts): (Vec<f32>, Vec<f32>) = if binary {
         let w = m.coef.iter().map(|&v| (-v) as f32).chain(m.coef.iter().map(|&v| v as f32)).collect();
@@ -88,7 +95,7 @@ fn linear(b: &mut Builder, m: &LogisticRegression, x: &str, labels: &[String]) -
         "LinearClassifier",
         &[x],
         vec![
-            graph::ints("classlabels_ints", positions(labels.len())),
+            graph::ints("classlabels_ints", positions(n_classes)),
             graph::floats("coefficients", coefficients),
             graph::floats("intercepts", intercepts),
             graph::int("multi_class", 0),
@@ -96,19 +103,13 @@ fn linear(b: &mut Builder, m: &LogisticRegression, x: &str, labels: &[String]) -
         ],
         2,
     );
-    pair(outputs)
+    scores(outputs)
 }
 
 /// `TreeEnsembleClassifier` summing each tree's leaf distribution divided by the number of trees.
 /// Split node `i` of a tree is ONNX node `i`, leaf `l` node `n_splits + l`; thresholds are the
 /// largest float32 not above amber's, so that every float32 feature takes amber's branch.
-fn ensemble(
-    b: &mut Builder,
-    trees: &[Tree],
-    n_classes: usize,
-    x: &str,
-    labels: &[String],
-) -> (String, String) {
+fn ensemble(b: &mut Builder, trees: &[Tree], n_classes: usize, x: &str) -> String {
     let weight = 1.0 / trees.len() as f64;
     let mut n = Nodes::default();
     for (t, tree) in trees.iter().enumerate() {
@@ -126,10 +127,11 @@ fn ensemble(
             let node = splits + l as i64;
             n.node(t, node, "LEAF", 0, 0.0, 0, 0);
             for (class, &p) in dist.iter().enumerate().take(n_classes) {
-                // Zero weights are left out (a smaller file, and runtimes that scan leaf entries
-                // run faster), except at the first leaf: a binary ensemble whose entries all
-                // named class 0 would read as scikit-learn's one-score layout in some runtimes.
-                if p == 0.0 && (t, l) != (0, 0) {
+                // Zero weights are left out (a smaller file, and tract, which scans leaf entries,
+                // runs faster), except the second class's of two: onnxruntime reads a two-class
+                // row that reached no second-class entry as a one-score model and writes
+                // `[-s, s]`.
+                if p == 0.0 && !(n_classes == 2 && class == 1) {
                     continue;
                 }
                 n.class_treeids.push(t as i64);
@@ -144,7 +146,7 @@ fn ensemble(
         "TreeEnsembleClassifier",
         &[x],
         vec![
-            graph::ints("classlabels_int64s", positions(labels.len())),
+            graph::ints("classlabels_int64s", positions(n_classes)),
             graph::ints("nodes_treeids", n.treeids),
             graph::ints("nodes_nodeids", n.nodeids),
             graph::ints("nodes_featureids", n.featureids),
@@ -160,7 +162,7 @@ fn ensemble(
         ],
         2,
     );
-    pair(outputs)
+    scores(outputs)
 }
 
 /// The parallel attribute arrays of a `TreeEnsembleClassifier`.
@@ -201,8 +203,7 @@ impl Nodes {
     }
 }
 
-fn pair(mut outputs: Vec<String>) -> (String, String) {
-    let proba = outputs.pop().unwrap_or_default();
-    let label = outputs.pop().unwrap_or_default();
-    (label, proba)
+/// The scores of an ML classifier's `[label, scores]` outputs.
+fn scores(mut outputs: Vec<String>) -> String {
+    outputs.pop().unwrap_or_default()
 }

@@ -1,0 +1,84 @@
+//! `amber export onnx`: the file it writes runs in tract (an ONNX runtime amber did not write) with
+//! amber's labels, carries the model file's identity, and is refused like `verify` when keys are
+//! given and the file is not signed by one.
+
+mod common;
+
+use amber_data::{Column, Table};
+use amber_persistence::{inspect, load};
+use amber_pipeline::FittedPipeline;
+use common::*;
+use prost::Message;
+use tract_onnx::prelude::*;
+
+#[test]
+fn export_onnx_writes_a_graph_that_predicts_as_amber() {
+    let tmp = scratch();
+    let dir = tmp.path();
+    let data = dataset("iris");
+    let trained = train(dir, &["--data", data.to_str().unwrap(), "--target", "species", "--model", "lr"]);
+    let model = trained["path"].as_str().unwrap();
+    let text = ok(dir, &["export", "onnx", model, "-o", "iris.onnx"]);
+    assert!(text.contains("inputs float_input [N, 4]; outputs label, probabilities"), "{text}");
+
+    // The same rows, rounded to float32 (the graph's input type), through amber and through tract.
+    let table = Table::from_csv_path(&data).unwrap().drop_columns(&["species"]).unwrap();
+    let rounded: Vec<(String, Column)> = table
+        .columns()
+        .map(|(n, c)| {
+            (
+                n.to_string(),
+                Column::Numeric(c.as_numeric().unwrap().iter().map(|&v| f64::from(v as f32)).collect()),
+            )
+        })
+        .collect();
+    let rounded = Table::new(rounded).unwrap();
+    let expected = load::<FittedPipeline>(dir.join(model)).unwrap().predict(&rounded).unwrap();
+    let x = rounded.to_array2().unwrap();
+    let x = tract_ndarray::Array2::from_shape_fn(x.dim(), |(i, j)| x[[i, j]] as f32);
+    let bytes = std::fs::read(dir.join("iris.onnx")).unwrap();
+    let plan = tract_onnx::onnx()
+        .model_for_read(&mut &bytes[..])
+        .unwrap()
+        .with_input_fact(0, f32::fact([x.nrows(), 4]).into())
+        .unwrap()
+        .into_optimized()
+        .unwrap()
+        .into_runnable()
+        .unwrap();
+    let out = plan.run(tvec!(Tensor::from(x).into())).unwrap();
+    let labels: Vec<String> = out[0].to_plain_array_view::<String>().unwrap().iter().cloned().collect();
+    assert_eq!(labels, expected);
+
+    // The model file's identity is in the ONNX metadata.
+    let header = inspect(dir.join(model)).unwrap();
+    let onnx = tract_onnx::pb::ModelProto::decode(&bytes[..]).unwrap();
+    let meta = |key: &str| onnx.metadata_props.iter().find(|p| p.key == key).map(|p| p.value.clone());
+    assert_eq!(meta("dataset_fingerprint"), header.dataset.map(|d| d.fingerprint));
+    assert_eq!(meta("model_name"), header.model_name);
+    assert_eq!(meta("amber_kind").as_deref(), Some("pipeline"));
+}
+
+#[test]
+fn export_onnx_with_keys_refuses_unsigned_files_and_names_bad_input() {
+    let tmp = scratch();
+    let dir = tmp.path();
+    let data = dataset("iris");
+    ok(dir, &["keygen", "--out", "release.pem"]);
+    let args = ["--data", data.to_str().unwrap(), "--target", "species", "--model", "dt"];
+    let unsigned = train(dir, &args)["path"].as_str().unwrap().to_string();
+    let err = fails(dir, &["export", "onnx", &unsigned, "-o", "out.onnx", "--key", "release.pub.pem"], 2);
+    assert!(err.contains("sign"), "{err}");
+    assert!(!dir.join("out.onnx").exists(), "nothing written");
+
+    let mut signed_args = args.to_vec();
+    signed_args.extend(["--sign", "release.pem", "--registry", "signed"]);
+    let signed = train(dir, &signed_args)["path"].as_str().unwrap().to_string();
+    ok(dir, &["export", "onnx", &signed, "-o", "out.onnx", "--key", "release.pub.pem"]);
+    assert!(dir.join("out.onnx").is_file());
+
+    fails(dir, &["export", "onnx", "missing.amber", "-o", "x.onnx"], 3);
+    assert_eq!(amber(dir, &["export", "onnx", &unsigned]).status.code(), Some(1), "no -o: a usage error");
+    std::fs::write(dir.join("damaged.amber"), b"AMBER not really").unwrap();
+    fails(dir, &["export", "onnx", "damaged.amber", "-o", "x.onnx"], 2);
+}
