@@ -4,12 +4,15 @@
 
 use std::error::Error;
 
-use amber_data::{datasets, Column, Table};
+use amber_data::datasets;
 use amber_estimators::{DecisionTreeClassifier, LogisticRegression, RandomForestClassifier, SVC};
-use amber_model_selection::train_test_split;
 use amber_onnx::Export;
 use amber_pipeline::{ClassifierSpec, ColumnTransformer, Pipeline};
 use serde_json::json;
+
+/// The tests' helpers: the same rounded rows and split.
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 fn main() -> Result<(), Box<dyn Error>> {
     let dir = std::path::PathBuf::from(std::env::args().nth(1).ok_or("usage: onnxruntime_cases DIR")?);
@@ -21,20 +24,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         (datasets::telco_churn()?, vec!["customerid"]),
     ];
     for (dataset, drop) in sets {
-        let table = dataset.table.drop_columns(&drop)?;
-        let rounded: Vec<(String, Column)> = table
-            .columns()
-            .map(|(n, c)| {
-                let c = match c {
-                    Column::Numeric(v) => Column::Numeric(v.iter().map(|&x| f64::from(x as f32)).collect()),
-                    other => other.clone(),
-                };
-                (n.to_string(), c)
-            })
-            .collect();
-        let table = Table::new(rounded)?;
-        let split = train_test_split(table.n_rows(), 0.25, 42)?;
-        let (train, test) = (table.take_rows(&split.train)?, table.take_rows(&split.test)?);
+        let (train, test) = common::split(&dataset, &drop);
         let specs: Vec<(&str, ClassifierSpec)> = vec![
             ("lr", LogisticRegression::params().max_iter(1000).into()),
             ("tree", DecisionTreeClassifier::params().into()),

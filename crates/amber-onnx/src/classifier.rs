@@ -25,29 +25,20 @@ impl Builder {
         labels: &[String],
     ) -> Result<(), OnnxError> {
         let n_classes = model.classes().len();
-        let to_float = graph::int("to", i64::from(data_type::FLOAT));
-        let proba = match model {
-            FittedClassifier::LogisticRegression(m) => {
-                let x = self.g.op("Cast", &[features], vec![to_float]);
-                linear(self, m, &x, n_classes)
-            }
-            FittedClassifier::DecisionTreeClassifier(m) => {
-                let x = self.g.op("Cast", &[features], vec![to_float]);
-                ensemble(self, std::slice::from_ref(&m.tree), n_classes, &x)
-            }
-            FittedClassifier::RandomForestClassifier(m) => {
-                let x = self.g.op("Cast", &[features], vec![to_float]);
-                ensemble(self, &m.trees, n_classes, &x)
-            }
+        let trees: &[Tree] = match model {
             FittedClassifier::Svc(m) => return self.svc(m, features, labels),
+            FittedClassifier::LogisticRegression(_) => &[],
+            FittedClassifier::DecisionTreeClassifier(m) => std::slice::from_ref(&m.tree),
+            FittedClassifier::RandomForestClassifier(m) => &m.trees,
+        };
+        let x = self.g.cast(features, data_type::FLOAT);
+        let proba = match model {
+            FittedClassifier::LogisticRegression(m) => linear(self, m, &x, n_classes),
+            _ => ensemble(self, trees, n_classes, &x),
         };
         // The label is the first most probable class, computed here rather than taken from the
         // ML operator: runtimes disagree on how a two-class ensemble labels its rows.
-        let position = self.g.op(
-            "ArgMax",
-            &[&proba],
-            vec![graph::int("axis", 1), graph::int("keepdims", 0), graph::int("select_last_index", 0)],
-        );
+        let position = self.g.argmax_rows(&proba);
         let label = self.label_strings(&position, labels);
         self.g.output(LABEL, &label, data_type::STRING, None);
         self.g.output(PROBABILITIES, &proba, data_type::FLOAT, Some(n_classes));

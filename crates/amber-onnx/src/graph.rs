@@ -85,6 +85,17 @@ impl Graph {
         outputs
     }
 
+    /// `Cast` of `x` to the element type `to` (`data_type::FLOAT`, `DOUBLE`).
+    pub(crate) fn cast(&mut self, x: &str, to: i32) -> String {
+        self.op("Cast", &[x], vec![int("to", i64::from(to))])
+    }
+
+    /// The position of each row's largest value (`[N, k]` → int64 `[N]`), the first one on ties
+    /// as amber's `argmax_rows`.
+    pub(crate) fn argmax_rows(&mut self, x: &str) -> String {
+        self.op("ArgMax", &[x], vec![int("axis", 1), int("keepdims", 0), int("select_last_index", 0)])
+    }
+
     fn constant(
         &mut self,
         hint: &str,

@@ -161,7 +161,7 @@ impl Export {
         let mut numeric = Vec::new();
         if !signature.numeric.is_empty() {
             b.g.input(NUMERIC_INPUT, data_type::FLOAT, signature.numeric.len());
-            let x = b.g.op("Cast", &[NUMERIC_INPUT], vec![graph::int("to", i64::from(data_type::DOUBLE))]);
+            let x = b.g.cast(NUMERIC_INPUT, data_type::DOUBLE);
             numeric = b.block(x, &signature.numeric);
         }
         for name in &signature.categorical {
@@ -186,8 +186,7 @@ impl Export {
             }
             _ => {
                 let features = b.numeric(&env, FEATURES, &pipeline.feature_names_out)?;
-                let features =
-                    b.g.op("Cast", &[&features], vec![graph::int("to", i64::from(data_type::FLOAT))]);
+                let features = b.g.cast(&features, data_type::FLOAT);
                 b.g.output(FEATURES, &features, data_type::FLOAT, Some(pipeline.feature_names_out.len()));
                 metadata.push(("feature_names".into(), json(&pipeline.feature_names_out)));
             }
@@ -204,7 +203,7 @@ impl Export {
         }
         let mut b = Builder::default();
         b.g.input(NUMERIC_INPUT, data_type::FLOAT, model.n_features());
-        let x = b.g.op("Cast", &[NUMERIC_INPUT], vec![graph::int("to", i64::from(data_type::DOUBLE))]);
+        let x = b.g.cast(NUMERIC_INPUT, data_type::DOUBLE);
         b.classifier(model, &x, labels)?;
         Ok(self.model(b, vec![("labels".into(), json(&labels))]))
     }

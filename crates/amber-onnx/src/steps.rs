@@ -146,7 +146,7 @@ impl Builder {
             let x = self.numeric(env, path, &numeric)?;
             let fill = self.g.f64s("fill", &[1, fills.len()], &fills);
             // tract's IsNaN takes float32 only; the cast keeps NaN NaN and every number a number.
-            let narrow = self.g.op("Cast", &[&x], vec![graph::int("to", i64::from(data_type::FLOAT))]);
+            let narrow = self.g.cast(&x, data_type::FLOAT);
             let missing = self.g.op("IsNaN", &[&narrow], vec![]);
             let out = self.g.op("Where", &[&missing, &fill, &x], vec![]);
             filled = self.block(out, &numeric);
@@ -211,7 +211,7 @@ impl Builder {
             let positions = self.g.i64s("categories", &[1, kept.len()], &kept);
             let codes = codes.first().map_or("", String::as_str);
             let hot = self.g.op("Equal", &[codes, &positions], vec![]);
-            let hot = self.g.op("Cast", &[&hot], vec![graph::int("to", i64::from(data_type::DOUBLE))]);
+            let hot = self.g.cast(&hot, data_type::DOUBLE);
             let names: Vec<String> = names_out.by_ref().take(kept.len()).collect();
             out.extend(self.block(hot, &names));
         }

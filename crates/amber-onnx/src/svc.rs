@@ -78,21 +78,16 @@ impl Builder {
         let zero = self.g.scalar("zero", 0.0);
         let one = self.g.scalar("one", 1.0);
         let positive = self.g.op("Greater", &[&decision, &zero], vec![]);
-        let positive = self.g.op("Cast", &[&positive], vec![graph::int("to", i64::from(data_type::DOUBLE))]);
+        let positive = self.g.cast(&positive, data_type::DOUBLE);
         let negative = self.g.op("Sub", &[&one, &positive], vec![]);
         let for_first = self.g.op("MatMul", &[&positive, &first], vec![]);
         let for_second = self.g.op("MatMul", &[&negative, &second], vec![]);
         let votes = self.g.op("Add", &[&for_first, &for_second], vec![]);
-        let winner = self.g.op(
-            "ArgMax",
-            &[&votes],
-            vec![graph::int("axis", 1), graph::int("keepdims", 0), graph::int("select_last_index", 0)],
-        );
+        let winner = self.g.argmax_rows(&votes);
         let label = self.label_strings(&winner, labels);
         self.g.output(LABEL, &label, data_type::STRING, None);
 
         let platt: Option<Vec<_>> = m.pairs.iter().map(|p| p.platt).collect();
-        let to_float = graph::int("to", i64::from(data_type::FLOAT));
         match platt {
             Some(platt) => {
                 let a: Vec<f64> = platt.iter().map(|p| p.a).collect();
@@ -109,11 +104,11 @@ impl Builder {
                 let p = self.g.op("Max", &[&p, &low], vec![]);
                 let p = self.g.op("Min", &[&p, &high], vec![]);
                 let proba = self.couple(&p, &first, &second, m)?;
-                let proba = self.g.op("Cast", &[&proba], vec![to_float]);
+                let proba = self.g.cast(&proba, data_type::FLOAT);
                 self.g.output(PROBABILITIES, &proba, data_type::FLOAT, Some(k));
             }
             None => {
-                let decision = self.g.op("Cast", &[&decision], vec![to_float]);
+                let decision = self.g.cast(&decision, data_type::FLOAT);
                 self.g.output(DECISION_FUNCTION, &decision, data_type::FLOAT, Some(n_pairs));
             }
         }

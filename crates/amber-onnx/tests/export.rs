@@ -151,18 +151,21 @@ fn metadata_names_version_labels_schema_and_caller_entries() {
 /// What the graph cannot express is a named error, never a different graph.
 #[test]
 fn what_cannot_be_exported_is_a_named_error() {
+    // One categorical column `name` with three cells, one-hot encoded into a logistic regression.
+    let fit = |name: &str, cells: [&str; 3]| {
+        let table = Table::new(vec![
+            (name.into(), Column::Categorical(cells.iter().map(|c| Some(c.to_string())).collect())),
+            ("y".into(), Column::Categorical(vec![Some("a".into()), Some("b".into()), Some("a".into())])),
+        ])
+        .expect("table");
+        Pipeline::new()
+            .transformer("onehot", OneHotEncoder::params())
+            .classifier("lr", LogisticRegression::params())
+            .fit(&table, "y")
+            .expect("fit")
+    };
     // The empty string is how the graph encodes a missing category.
-    let table = Table::new(vec![
-        ("colour".into(), Column::Categorical(vec![Some("".into()), Some("red".into()), Some("red".into())])),
-        ("y".into(), Column::Categorical(vec![Some("a".into()), Some("b".into()), Some("a".into())])),
-    ])
-    .expect("table");
-    let fitted = Pipeline::new()
-        .transformer("onehot", OneHotEncoder::params())
-        .classifier("lr", LogisticRegression::params())
-        .fit(&table, "y")
-        .expect("fit");
-    match Export::new().pipeline(&fitted) {
+    match Export::new().pipeline(&fit("colour", ["", "red", "red"])) {
         Err(OnnxError::Unsupported { step, reason }) => {
             assert_eq!(step, "input");
             assert!(reason.contains("\"colour\"") && reason.contains("empty category"), "{reason}");
@@ -170,17 +173,10 @@ fn what_cannot_be_exported_is_a_named_error() {
         other => panic!("expected Unsupported, got {other:?}"),
     }
     // A categorical column named like an output.
-    let table = Table::new(vec![
-        ("label".into(), Column::Categorical(vec![Some("x".into()), Some("z".into()), Some("x".into())])),
-        ("y".into(), Column::Categorical(vec![Some("a".into()), Some("b".into()), Some("a".into())])),
-    ])
-    .expect("table");
-    let fitted = Pipeline::new()
-        .transformer("onehot", OneHotEncoder::params())
-        .classifier("lr", LogisticRegression::params())
-        .fit(&table, "y")
-        .expect("fit");
-    assert!(matches!(Export::new().pipeline(&fitted), Err(OnnxError::Unsupported { .. })));
+    match Export::new().pipeline(&fit("label", ["x", "z", "x"])) {
+        Err(OnnxError::Unsupported { reason, .. }) => assert!(reason.contains("\"label\""), "{reason}"),
+        other => panic!("expected Unsupported, got {other:?}"),
+    }
     // Labels that do not match the classes.
     let x = ndarray::array![[0.0], [1.0]];
     let model: FittedClassifier = LogisticRegression::params().fit(x.view(), &[0, 1]).expect("fit").into();
