@@ -191,7 +191,7 @@ impl Export {
                 metadata.push(("feature_names".into(), json(&pipeline.feature_names_out)));
             }
         }
-        Ok(self.model(b, metadata))
+        self.model(b, metadata)
     }
 
     /// The ONNX file of a fitted classifier alone: input [`NUMERIC_INPUT`] `[N, n_features]`;
@@ -205,14 +205,14 @@ impl Export {
         b.g.input(NUMERIC_INPUT, data_type::FLOAT, model.n_features());
         let x = b.g.cast(NUMERIC_INPUT, data_type::DOUBLE);
         b.classifier(model, &x, labels)?;
-        Ok(self.model(b, vec![("labels".into(), json(&labels))]))
+        self.model(b, vec![("labels".into(), json(&labels))])
     }
 
-    fn model(&self, b: Builder, mut metadata: Vec<(String, String)>) -> Vec<u8> {
+    fn model(&self, b: Builder, mut metadata: Vec<(String, String)>) -> Result<Vec<u8>, OnnxError> {
         metadata.insert(0, ("amber_version".into(), env!("CARGO_PKG_VERSION").into()));
         metadata.extend(self.metadata.iter().cloned());
         let opset = |domain: &str, version| proto::OperatorSetIdProto { domain: domain.into(), version };
-        proto::ModelProto {
+        let model = proto::ModelProto {
             ir_version: IR_VERSION,
             opset_import: vec![opset("", OPSET), opset(graph::ML, ML_OPSET)],
             producer_name: "amber".into(),
@@ -225,11 +225,42 @@ impl Export {
                 .into_iter()
                 .map(|(key, value)| proto::StringStringEntryProto { key, value })
                 .collect(),
-        }
-        .encode_to_vec()
+        };
+        within_protobuf_limit(model.encoded_len(), MAX_FILE_BYTES)?;
+        Ok(model.encode_to_vec())
     }
+}
+
+/// The largest file protobuf readers accept (2 GiB − 1: sizes are signed 32-bit), and so the
+/// largest export.
+pub const MAX_FILE_BYTES: usize = i32::MAX as usize;
+
+/// A model of `len` bytes is refused, before it is written, when above `limit`.
+fn within_protobuf_limit(len: usize, limit: usize) -> Result<(), OnnxError> {
+    if len > limit {
+        return Err(unsupported(
+            "file",
+            format!("the graph takes {len} bytes, above the {limit} bytes an ONNX (protobuf) file can hold"),
+        ));
+    }
+    Ok(())
 }
 
 fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_graph_above_the_protobuf_limit_is_refused_by_name() {
+        assert!(within_protobuf_limit(100, 100).is_ok());
+        assert!(matches!(
+            within_protobuf_limit(101, 100),
+            Err(OnnxError::Unsupported { step, reason }) if step == "file" && reason.contains("101 bytes")
+        ));
+        assert_eq!(MAX_FILE_BYTES, (1 << 31) - 1);
+    }
 }
