@@ -12,6 +12,9 @@ use crate::output::KeyArgs;
 
 /// Arguments of `amber export`.
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  amber export onnx model.amber -o model.onnx   # see: amber export onnx --help"
+)]
 pub struct Args {
     /// The format to export to.
     #[command(subcommand)]

@@ -28,12 +28,20 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 fn help_lists_commands_and_exit_statuses() {
     let tmp = scratch();
     let help = ok(tmp.path(), &["--help"]);
-    for word in
-        ["train", "predict", "inspect", "verify", "models", "keygen", "Exit status", "2  the model file"]
-    {
+    for word in [
+        "train",
+        "predict",
+        "inspect",
+        "verify",
+        "models",
+        "keygen",
+        "export",
+        "Exit status",
+        "2  the model file",
+    ] {
         assert!(help.contains(word), "{word:?} not in --help:\n{help}");
     }
-    for sub in ["train", "predict", "inspect", "verify", "models", "keygen"] {
+    for sub in ["train", "predict", "inspect", "verify", "models", "keygen", "export"] {
         let text = ok(tmp.path(), &[sub, "--help"]);
         assert!(text.contains("Example"), "amber {sub} --help has no example:\n{text}");
     }
