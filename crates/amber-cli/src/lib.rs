@@ -1,7 +1,8 @@
 //! The `amber` command: train a model on a CSV file, predict on new rows, look inside a model file,
-//! verify it, manage a model registry and export a model to ONNX, from the shell. This crate owns all of amber's printing;
-//! the library crates print nothing. `report` writes the HTML training report (SVG figures drawn
-//! with plotters) that `amber train --report` and `cargo xtask train-iris --report` produce.
+//! verify it, manage a model registry and export a model to ONNX, from the shell. This crate owns
+//! all of amber's printing; the library crates print nothing. `report` writes the HTML training
+//! report (SVG figures drawn with plotters) that `amber train --report` and `cargo xtask
+//! train-iris --report` produce.
 //!
 //! ```
 //! use clap::Parser;
