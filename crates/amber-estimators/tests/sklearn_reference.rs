@@ -433,6 +433,26 @@ fn feature_importances_are_sklearns() {
     }
 }
 
+/// Where no tree can split (constant features), `feature_importances_` is all zeros, for a forest
+/// as for a tree: scikit-learn's forest returns `np.zeros(n_features)` when no tree has more than
+/// one node, never 0 / 0. Where every split is on one feature, that feature has importance 1.
+#[test]
+fn importances_without_any_split_are_zeros_and_with_one_feature_one() {
+    let x = ndarray::array![[1.0, 2.0], [1.0, 2.0], [1.0, 2.0], [1.0, 2.0]];
+    let y = [0, 1, 0, 1];
+    let forest = RandomForestClassifier::params().n_estimators(5).fit(x.view(), &y).unwrap();
+    assert!(forest.trees.iter().all(|t| t.n_splits() == 0));
+    assert_eq!(forest.feature_importances, [0.0, 0.0]);
+    let tree = DecisionTreeClassifier::params().fit(x.view(), &y).unwrap();
+    assert_eq!(tree.feature_importances, [0.0, 0.0]);
+    // And where every split is on the first feature, all the importance is its own, exactly 1.
+    let x = ndarray::array![[0.0, 5.0], [1.0, 5.0], [2.0, 5.0], [3.0, 5.0]];
+    let y = [0, 0, 1, 1];
+    let forest = RandomForestClassifier::params().n_estimators(10).fit(x.view(), &y).unwrap();
+    assert!(forest.trees.iter().any(|t| t.n_splits() > 0) && forest.trees.iter().any(|t| t.n_splits() == 0));
+    assert_eq!(forest.feature_importances, [1.0, 0.0]);
+}
+
 /// tools/sklearn_weights.py's data: breast_cancer, or penguins' numeric columns without the rows
 /// that miss one; `standardized` as for SVC.
 fn weighted_data(dataset: &str, standardized: bool) -> (Array2<f64>, Vec<usize>) {
