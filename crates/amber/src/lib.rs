@@ -37,6 +37,9 @@
 pub use amber_data as data;
 pub use amber_estimators as estimators;
 pub use amber_model_selection as select;
+/// ONNX export (feature `onnx`): the amber-onnx crate.
+#[cfg(feature = "onnx")]
+pub use amber_onnx as onnx;
 pub use amber_persistence as persist;
 pub use amber_pipeline as pipeline;
 
