@@ -47,7 +47,7 @@ pub use error::OnnxError;
 
 use crate::error::unsupported;
 use crate::proto::data_type;
-use crate::steps::{Builder, Col};
+use crate::steps::{Builder, Col, Env};
 
 /// The ONNX operator set version of the default domain the files declare.
 pub const OPSET: i64 = 15;
@@ -158,7 +158,7 @@ impl Export {
         pipeline.validate()?;
         let signature = signature(pipeline)?;
         let mut b = Builder::default();
-        let mut numeric = Vec::new();
+        let mut numeric = Env::default();
         if !signature.numeric.is_empty() {
             b.g.input(NUMERIC_INPUT, data_type::FLOAT, signature.numeric.len());
             let x = b.g.cast(NUMERIC_INPUT, data_type::DOUBLE);
@@ -167,13 +167,13 @@ impl Export {
         for name in &signature.categorical {
             b.g.input(name, data_type::STRING, 1);
         }
-        let mut input = Vec::with_capacity(pipeline.schema.columns.len());
+        let mut input = Env::default();
         for column in &pipeline.schema.columns {
-            let col = match numeric.iter().find(|(n, _)| *n == column.name) {
-                Some((_, col)) => col.clone(),
-                None => Col::Text { value: column.name.clone(), fill: None },
+            let col = match column.kind {
+                ColumnKind::Numeric => numeric.get("input", &column.name)?.clone(),
+                ColumnKind::Categorical => Col::Text { value: column.name.clone(), fill: None },
             };
-            input.push((column.name.clone(), col));
+            input.push(column.name.clone(), col);
         }
         let env = b.chain(&pipeline.steps, "", input)?;
         let mut metadata = vec![("schema".to_string(), json(&pipeline.schema))];

@@ -22,20 +22,46 @@ pub(crate) enum Col {
     Text { value: String, fill: Option<String> },
 }
 
-/// Named columns, in order: what a step produces.
-pub(crate) type Env = Vec<(String, Col)>;
+/// Named columns, in order: what a step produces. Found by hash, so that a wide table costs no
+/// quadratic work.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Env {
+    cols: Vec<(String, Col)>,
+    at: HashMap<String, usize>,
+}
+
+impl Env {
+    /// Appends a column (a later one of the same name shadows an earlier one).
+    pub(crate) fn push(&mut self, name: String, col: Col) {
+        self.at.insert(name.clone(), self.cols.len());
+        self.cols.push((name, col));
+    }
+
+    /// The column `name`, which `step` reads.
+    pub(crate) fn get(&self, step: &str, name: &str) -> Result<&Col, OnnxError> {
+        self.at.get(name).and_then(|&i| self.cols.get(i)).map(|(_, c)| c).ok_or_else(|| {
+            unsupported(step, format!("reads column {name:?}, which the step before does not produce"))
+        })
+    }
+
+    fn extend(&mut self, other: Env) {
+        other.cols.into_iter().for_each(|(n, c)| self.push(n, c));
+    }
+}
+
+impl FromIterator<(String, Col)> for Env {
+    fn from_iter<I: IntoIterator<Item = (String, Col)>>(iter: I) -> Self {
+        let mut env = Env::default();
+        iter.into_iter().for_each(|(n, c)| env.push(n, c));
+        env
+    }
+}
 
 /// A graph and the width of each double block in it.
 #[derive(Default)]
 pub(crate) struct Builder {
     pub(crate) g: Graph,
     widths: HashMap<String, usize>,
-}
-
-fn lookup<'e>(env: &'e Env, step: &str, name: &str) -> Result<&'e Col, OnnxError> {
-    env.iter().find(|(n, _)| n == name).map(|(_, c)| c).ok_or_else(|| {
-        unsupported(step, format!("reads column {name:?}, which the step before does not produce"))
-    })
 }
 
 impl Builder {
@@ -54,7 +80,7 @@ impl Builder {
     pub(crate) fn numeric(&mut self, env: &Env, step: &str, names: &[String]) -> Result<String, OnnxError> {
         let mut runs: Vec<(String, Vec<i64>)> = Vec::new();
         for name in names {
-            let Col::Num { block, index } = lookup(env, step, name)? else {
+            let Col::Num { block, index } = env.get(step, name)? else {
                 return Err(unsupported(step, format!("column {name:?} is text where numbers are needed")));
             };
             match runs.last_mut() {
@@ -141,7 +167,7 @@ impl Builder {
                 fills.push(*f);
             }
         }
-        let mut filled: Env = Vec::new();
+        let mut filled = Env::default();
         if !numeric.is_empty() {
             let x = self.numeric(env, path, &numeric)?;
             let fill = self.g.f64s("fill", &[1, fills.len()], &fills);
@@ -151,10 +177,10 @@ impl Builder {
             let out = self.g.op("Where", &[&missing, &fill, &x], vec![]);
             filled = self.block(out, &numeric);
         }
-        let mut out = Vec::with_capacity(m.columns.len());
+        let mut out = Env::default();
         for (name, fill) in m.columns.iter().zip(&m.fill) {
-            let col = match (fill, lookup(env, path, name)?) {
-                (FillValue::Number(_), _) => lookup(&filled, path, name)?.clone(),
+            let col = match (fill, env.get(path, name)?) {
+                (FillValue::Number(_), _) => filled.get(path, name)?.clone(),
                 (FillValue::Text(f), Col::Text { value, fill }) => {
                     Col::Text { value: value.clone(), fill: Some(fill.clone().unwrap_or_else(|| f.clone())) }
                 }
@@ -162,7 +188,7 @@ impl Builder {
                     return Err(unsupported(path, format!("column {name:?} is numeric but has a text fill")))
                 }
             };
-            out.push((name.clone(), col));
+            out.push(name.clone(), col);
         }
         Ok(out)
     }
@@ -173,9 +199,9 @@ impl Builder {
     fn one_hot(&mut self, path: &str, m: &OneHotEncoder, env: &Env) -> Result<Env, OnnxError> {
         let names_out = amber_estimators::Transformer::feature_names_out(m);
         let mut names_out = names_out.into_iter();
-        let mut out = Vec::new();
+        let mut out = Env::default();
         for ((name, categories), dropped) in m.columns.iter().zip(&m.categories).zip(&m.dropped) {
-            let Col::Text { value, fill } = lookup(env, path, name)? else {
+            let Col::Text { value, fill } = env.get(path, name)? else {
                 return Err(unsupported(path, format!("column {name:?} is numeric where text is needed")));
             };
             if categories.iter().any(String::is_empty) {
@@ -225,18 +251,18 @@ impl Builder {
         c: &FittedColumnTransformer,
         env: &Env,
     ) -> Result<Env, OnnxError> {
-        let mut out = Vec::new();
+        let mut out = Env::default();
         for group in &c.groups {
             let group_path = format!("{path}.{}", group.name);
             let input = group
                 .columns
                 .iter()
-                .map(|n| Ok((n.clone(), lookup(env, &group_path, n)?.clone())))
+                .map(|n| Ok((n.clone(), env.get(&group_path, n)?.clone())))
                 .collect::<Result<Env, OnnxError>>()?;
             out.extend(self.chain(&group.steps, &group_path, input)?);
         }
         for name in &c.passthrough {
-            out.push((name.clone(), lookup(env, path, name)?.clone()));
+            out.push(name.clone(), env.get(path, name)?.clone());
         }
         Ok(out)
     }
