@@ -82,3 +82,45 @@ fn export_onnx_with_keys_refuses_unsigned_files_and_names_bad_input() {
     std::fs::write(dir.join("damaged.amber"), b"AMBER not really").unwrap();
     fails(dir, &["export", "onnx", "damaged.amber", "-o", "x.onnx"], 2);
 }
+
+/// A classifier saved alone exports with its class indices as labels (the file has no label map);
+/// a transformer alone is refused by name.
+#[test]
+fn export_onnx_of_a_classifier_alone_and_of_a_transformer() {
+    use amber_estimators::{
+        Classifier, ClassifierParams, DecisionTreeClassifier, StandardScaler, TransformerParams,
+    };
+    use amber_persistence::{save, SaveOptions};
+
+    let tmp = scratch();
+    let dir = tmp.path();
+    let iris = Table::from_csv_path(dataset("iris")).unwrap();
+    let (x, y) = iris.split_target("species").unwrap();
+    let matrix = x.to_array2().unwrap();
+    let tree = DecisionTreeClassifier::params().fit(matrix.view(), &y.indices).unwrap();
+    save(&tree, dir.join("tree.amber"), &SaveOptions::default()).unwrap();
+    let text = ok(dir, &["export", "onnx", "tree.amber", "-o", "tree.onnx"]);
+    assert!(text.contains("(decision_tree_classifier)") && text.contains("float_input [N, 4]"), "{text}");
+
+    let bytes = std::fs::read(dir.join("tree.onnx")).unwrap();
+    let rows = tract_ndarray::Array2::from_shape_fn(matrix.dim(), |(i, j)| matrix[[i, j]] as f32);
+    let plan = tract_onnx::onnx()
+        .model_for_read(&mut &bytes[..])
+        .unwrap()
+        .with_input_fact(0, f32::fact([rows.nrows(), 4]).into())
+        .unwrap()
+        .into_optimized()
+        .unwrap()
+        .into_runnable()
+        .unwrap();
+    let out = plan.run(tvec!(Tensor::from(rows).into())).unwrap();
+    let labels: Vec<String> = out[0].to_plain_array_view::<String>().unwrap().iter().cloned().collect();
+    let expected: Vec<String> =
+        tree.predict(matrix.view()).unwrap().iter().map(ToString::to_string).collect();
+    assert_eq!(labels, expected);
+
+    let scaler = StandardScaler::params().fit(&x).unwrap();
+    save(&scaler, dir.join("scaler.amber"), &SaveOptions::default()).unwrap();
+    let err = fails(dir, &["export", "onnx", "scaler.amber", "-o", "scaler.onnx"], 1);
+    assert!(err.contains("standard_scaler alone cannot be exported"), "{err}");
+}
