@@ -183,3 +183,19 @@ fn min_max_scaler_at_the_edges_of_its_range() {
     let tiny = MinMaxScaler::params().feature_range(0.0, 1e-300).fit(&column(vec![-1e300, 1e300]));
     assert!(matches!(tiny, Err(EstimatorError::Overflow { .. })), "{tiny:?}");
 }
+
+/// Multinomial probabilities stay exact where the scores overflow `exp`: the softmax shifts by the
+/// row's largest score (math: `exp(800 − 800) / (1 + e^-800 + e^-1600)` is 1 to the last bit).
+#[test]
+fn softmax_of_scores_beyond_exp_range_is_exact() {
+    let model = LogisticRegression {
+        classes: vec![0, 1, 2],
+        coef: array![[400.0], [0.0], [-400.0]],
+        intercept: vec![0.0, 0.0, 0.0],
+        convergence: None,
+    };
+    model.validate().unwrap();
+    let p = model.predict_proba(array![[2.0], [-2.0]].view()).unwrap();
+    assert_eq!(p, array![[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]);
+    assert_eq!(model.predict(array![[2.0], [-2.0]].view()).unwrap(), [0, 2]);
+}
