@@ -199,3 +199,28 @@ fn softmax_of_scores_beyond_exp_range_is_exact() {
     assert_eq!(p, array![[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]);
     assert_eq!(model.predict(array![[2.0], [-2.0]].view()).unwrap(), [0, 2]);
 }
+
+/// SVC's `gamma`: scikit-learn's definitions, `auto` = 1 / n_features and `scale` =
+/// 1 / (n_features · Var(X)), or 1 where the variance is 0; and its kernel cache defaults to
+/// scikit-learn's 200 MB, in new and in deserialized hyperparameters (the cache is not saved).
+#[test]
+fn svc_gamma_rules_and_cache_default_are_sklearns() {
+    let x = array![[0.0, 1.0, 2.0, 3.0], [1.0, 1.0, 0.0, 2.0], [2.0, 0.0, 1.0, 1.0], [3.0, 2.0, 2.0, 0.0]];
+    let y = [0, 0, 1, 1];
+    let gamma = |g: Gamma, x: ndarray::ArrayView2<f64>| match SVC::params()
+        .kernel(Kernel::Rbf { gamma: g })
+        .fit(x, &y)
+    {
+        Ok(SVC { kernel: FittedKernel::Rbf { gamma }, .. }) => gamma,
+        other => panic!("an RBF SVC, got {other:?}"),
+    };
+    assert_eq!(gamma(Gamma::Auto, x.view()), 0.25);
+    let var = x.var(0.0);
+    assert_eq!(gamma(Gamma::Scale, x.view()), 1.0 / (4.0 * var));
+    assert_eq!(gamma(Gamma::Scale, ndarray::Array2::from_elem((4, 4), 3.0).view()), 1.0);
+
+    assert_eq!(SVC::params().cache_size, 200.0);
+    let json = serde_json::to_string(&SVC::params().cache_size(50.0)).unwrap();
+    let back: SVCParams = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.cache_size, 200.0);
+}
