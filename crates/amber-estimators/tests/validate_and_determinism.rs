@@ -3,7 +3,7 @@
 
 use amber_data::{datasets, Column, Table};
 use amber_estimators::*;
-use ndarray::Array2;
+use ndarray::{array, Array2};
 
 fn cbor<T: serde::Serialize>(v: &T) -> Vec<u8> {
     let mut out = Vec::new();
@@ -125,9 +125,22 @@ fn corrupted_linear_svm_and_transformers_are_rejected() {
     let mut m = svc.clone();
     m.pairs[2].platt = None;
     assert_invalid("partial calibration", m.validate());
-    let mut m = svc;
+    let mut m = svc.clone();
     m.kernel = FittedKernel::Rbf { gamma: -1.0 };
     assert_invalid("negative gamma", m.validate());
+    let mut m = svc.clone();
+    m.kernel = FittedKernel::Rbf { gamma: 0.0 };
+    assert_invalid("zero gamma", m.validate());
+    // Each non-finite number alone: an offset, one half of a calibration.
+    let mut m = svc.clone();
+    m.pairs[1].rho = f64::INFINITY;
+    assert_invalid("infinite offset", m.validate());
+    for (a, b) in [(f64::NAN, 1.0), (1.0, f64::NAN)] {
+        let mut m = svc.clone();
+        m.pairs[1].platt = Some(Platt { a, b });
+        assert_invalid("non-finite calibration", m.validate());
+    }
+    svc.validate().unwrap();
 
     let table = datasets::iris().unwrap().table.select(&["sepal_length", "petal_width"]).unwrap();
     let mut s = StandardScaler::params().fit(&table).unwrap();
@@ -404,4 +417,29 @@ fn scalers_with_impossible_statistics_are_rejected() {
         m.scale[3] = bad;
         assert_invalid(what, m.validate());
     }
+}
+
+/// A decision value of exactly 0 votes for the pair's second class, as libsvm's `dec > 0` rule
+/// does: one support vector at 1 with coefficient 1 and offset 0 gives `x · 1 − 0`.
+#[test]
+fn a_zero_decision_value_votes_for_the_second_class() {
+    let svc = SVC {
+        classes: vec![0, 1],
+        kernel: FittedKernel::Linear,
+        support_vectors: array![[1.0]],
+        pairs: vec![SvcPair {
+            first: 0,
+            second: 1,
+            support: vec![0],
+            dual_coef: vec![1.0],
+            rho: 0.0,
+            platt: None,
+        }],
+    };
+    svc.validate().unwrap();
+    assert_eq!(
+        svc.decision_function(array![[0.0], [0.5], [-0.5]].view()).unwrap(),
+        array![[0.0], [0.5], [-0.5]]
+    );
+    assert_eq!(svc.predict(array![[0.0], [0.5], [-0.5]].view()).unwrap(), [1, 0, 1]);
 }
