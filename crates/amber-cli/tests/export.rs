@@ -11,6 +11,22 @@ use common::*;
 use prost::Message;
 use tract_onnx::prelude::*;
 
+/// The `label` output of the ONNX file `bytes` run in tract on the float32 rounding of `x`.
+fn tract_labels(bytes: &[u8], x: &ndarray::Array2<f64>) -> Vec<String> {
+    let rows = tract_ndarray::Array2::from_shape_fn(x.dim(), |(i, j)| x[[i, j]] as f32);
+    let plan = tract_onnx::onnx()
+        .model_for_read(&mut &bytes[..])
+        .unwrap()
+        .with_input_fact(0, f32::fact([rows.nrows(), rows.ncols()]).into())
+        .unwrap()
+        .into_optimized()
+        .unwrap()
+        .into_runnable()
+        .unwrap();
+    let out = plan.run(tvec!(Tensor::from(rows).into())).unwrap();
+    out[0].to_plain_array_view::<String>().unwrap().iter().cloned().collect()
+}
+
 #[test]
 fn export_onnx_writes_a_graph_that_predicts_as_amber() {
     let tmp = scratch();
@@ -34,21 +50,8 @@ fn export_onnx_writes_a_graph_that_predicts_as_amber() {
         .collect();
     let rounded = Table::new(rounded).unwrap();
     let expected = load::<FittedPipeline>(dir.join(model)).unwrap().predict(&rounded).unwrap();
-    let x = rounded.to_array2().unwrap();
-    let x = tract_ndarray::Array2::from_shape_fn(x.dim(), |(i, j)| x[[i, j]] as f32);
     let bytes = std::fs::read(dir.join("iris.onnx")).unwrap();
-    let plan = tract_onnx::onnx()
-        .model_for_read(&mut &bytes[..])
-        .unwrap()
-        .with_input_fact(0, f32::fact([x.nrows(), 4]).into())
-        .unwrap()
-        .into_optimized()
-        .unwrap()
-        .into_runnable()
-        .unwrap();
-    let out = plan.run(tvec!(Tensor::from(x).into())).unwrap();
-    let labels: Vec<String> = out[0].to_plain_array_view::<String>().unwrap().iter().cloned().collect();
-    assert_eq!(labels, expected);
+    assert_eq!(tract_labels(&bytes, &rounded.to_array2().unwrap()), expected);
 
     // The model file's identity is in the ONNX metadata.
     let header = inspect(dir.join(model)).unwrap();
@@ -103,21 +106,9 @@ fn export_onnx_of_a_classifier_alone_and_of_a_transformer() {
     assert!(text.contains("(decision_tree_classifier)") && text.contains("float_input [N, 4]"), "{text}");
 
     let bytes = std::fs::read(dir.join("tree.onnx")).unwrap();
-    let rows = tract_ndarray::Array2::from_shape_fn(matrix.dim(), |(i, j)| matrix[[i, j]] as f32);
-    let plan = tract_onnx::onnx()
-        .model_for_read(&mut &bytes[..])
-        .unwrap()
-        .with_input_fact(0, f32::fact([rows.nrows(), 4]).into())
-        .unwrap()
-        .into_optimized()
-        .unwrap()
-        .into_runnable()
-        .unwrap();
-    let out = plan.run(tvec!(Tensor::from(rows).into())).unwrap();
-    let labels: Vec<String> = out[0].to_plain_array_view::<String>().unwrap().iter().cloned().collect();
     let expected: Vec<String> =
         tree.predict(matrix.view()).unwrap().iter().map(ToString::to_string).collect();
-    assert_eq!(labels, expected);
+    assert_eq!(tract_labels(&bytes, &matrix), expected);
 
     let scaler = StandardScaler::params().fit(&x).unwrap();
     save(&scaler, dir.join("scaler.amber"), &SaveOptions::default()).unwrap();

@@ -6,7 +6,6 @@ use amber_estimators::tree::{threshold_f32, Tree};
 use amber_estimators::{Classifier, LogisticRegression};
 use amber_pipeline::FittedClassifier;
 
-use crate::error::OnnxError;
 use crate::graph::{self, ML};
 use crate::proto::data_type;
 use crate::steps::Builder;
@@ -18,12 +17,7 @@ pub(crate) const PROBABILITIES: &str = "probabilities";
 
 impl Builder {
     /// `features` (double `[N, d]`) through `model`; `labels` names its classes in order.
-    pub(crate) fn classifier(
-        &mut self,
-        model: &FittedClassifier,
-        features: &str,
-        labels: &[String],
-    ) -> Result<(), OnnxError> {
+    pub(crate) fn classifier(&mut self, model: &FittedClassifier, features: &str, labels: &[String]) {
         let n_classes = model.classes().len();
         let trees: &[Tree] = match model {
             FittedClassifier::Svc(m) => return self.svc(m, features, labels),
@@ -42,7 +36,6 @@ impl Builder {
         let label = self.label_strings(&position, labels);
         self.g.output(LABEL, &label, data_type::STRING, None);
         self.g.output(PROBABILITIES, &proba, data_type::FLOAT, Some(n_classes));
-        Ok(())
     }
 
     /// Class positions (int64 `[N]`) as their labels (`CategoryMapper`). The ML operators could

@@ -2,7 +2,7 @@
 //! topological, since a node can only take values that exist), constants, inputs and outputs,
 //! and value names that never collide with the graph's inputs.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::proto::{
     attribute_type, data_type, AttributeProto, Dimension, DimensionValue, GraphProto, NodeProto, TensorProto,
@@ -24,7 +24,14 @@ pub(crate) struct Graph {
     /// Every value name in use, so that a new one never equals an input's.
     taken: HashSet<String>,
     counter: usize,
+    /// Small constants already in the graph, by type, shape and bytes: asked for again, the same
+    /// one is returned (the SVC coupling asks for the same scalars and slice bounds hundreds of
+    /// times).
+    small_constants: HashMap<(i32, Vec<usize>, Vec<u8>), String>,
 }
+
+/// Constants up to this many bytes are shared (see `Graph::small_constants`).
+const SMALL_CONSTANT: usize = 64;
 
 impl Graph {
     /// A new value name: `hint`, numbered.
@@ -96,29 +103,28 @@ impl Graph {
         self.op("ArgMax", &[x], vec![int("axis", 1), int("keepdims", 0), int("select_last_index", 0)])
     }
 
-    fn constant(
-        &mut self,
-        hint: &str,
-        dims: &[usize],
-        data_type: i32,
-        raw: Vec<u8>,
-        strings: Vec<Vec<u8>>,
-    ) -> String {
+    fn constant(&mut self, hint: &str, dims: &[usize], data_type: i32, raw: Vec<u8>) -> String {
+        let key = (raw.len() <= SMALL_CONSTANT).then(|| (data_type, dims.to_vec(), raw.clone()));
+        if let Some(name) = key.as_ref().and_then(|k| self.small_constants.get(k)) {
+            return name.clone();
+        }
         let name = self.fresh(hint);
         self.initializers.push(TensorProto {
             dims: dims.iter().map(|&d| d as i64).collect(),
             data_type,
-            string_data: strings,
             name: name.clone(),
             raw_data: raw,
         });
+        if let Some(key) = key {
+            self.small_constants.insert(key, name.clone());
+        }
         name
     }
 
     /// A double constant of shape `dims` (row-major `data`).
     pub(crate) fn f64s(&mut self, hint: &str, dims: &[usize], data: &[f64]) -> String {
         let raw = data.iter().flat_map(|v| v.to_le_bytes()).collect();
-        self.constant(hint, dims, data_type::DOUBLE, raw, Vec::new())
+        self.constant(hint, dims, data_type::DOUBLE, raw)
     }
 
     /// A double scalar broadcast as `[1, 1]`.
@@ -129,7 +135,7 @@ impl Graph {
     /// An int64 constant of shape `dims`.
     pub(crate) fn i64s(&mut self, hint: &str, dims: &[usize], data: &[i64]) -> String {
         let raw = data.iter().flat_map(|v| v.to_le_bytes()).collect();
-        self.constant(hint, dims, data_type::INT64, raw, Vec::new())
+        self.constant(hint, dims, data_type::INT64, raw)
     }
 
     /// The graph, named `name`.

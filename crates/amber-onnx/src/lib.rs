@@ -160,8 +160,7 @@ impl Export {
         let mut b = Builder::default();
         let mut numeric = Env::default();
         if !signature.numeric.is_empty() {
-            b.g.input(NUMERIC_INPUT, data_type::FLOAT, signature.numeric.len());
-            let x = b.g.cast(NUMERIC_INPUT, data_type::DOUBLE);
+            let x = b.numeric_input(signature.numeric.len());
             numeric = b.block(x, &signature.numeric);
         }
         for name in &signature.categorical {
@@ -181,7 +180,7 @@ impl Export {
             (Some(step), Some(labels)) => {
                 let features = b.numeric(&env, &step.name, &pipeline.feature_names_out)?;
                 let labels = labels.decode(step.model.classes()).map_err(PipelineError::from)?;
-                b.classifier(&step.model, &features, &labels)?;
+                b.classifier(&step.model, &features, &labels);
                 metadata.push(("labels".into(), json(&labels)));
             }
             _ => {
@@ -202,9 +201,8 @@ impl Export {
             return Err(OnnxError::Labels { classes: model.classes().len(), labels: labels.len() });
         }
         let mut b = Builder::default();
-        b.g.input(NUMERIC_INPUT, data_type::FLOAT, model.n_features());
-        let x = b.g.cast(NUMERIC_INPUT, data_type::DOUBLE);
-        b.classifier(model, &x, labels)?;
+        let x = b.numeric_input(model.n_features());
+        b.classifier(model, &x, labels);
         self.model(b, vec![("labels".into(), json(&labels))])
     }
 

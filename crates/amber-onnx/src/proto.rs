@@ -115,15 +115,14 @@ pub mod data_type {
     pub const DOUBLE: i32 = 11;
 }
 
-/// `TensorProto`: a constant. Numbers go in `raw_data` (little-endian), strings in `string_data`.
+/// `TensorProto`: a constant, its numbers in `raw_data` (little-endian). (amber writes no string
+/// constants: labels and categories are operator attributes.)
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct TensorProto {
     #[prost(int64, repeated, tag = "1")]
     pub dims: Vec<i64>,
     #[prost(int32, tag = "2")]
     pub data_type: i32,
-    #[prost(bytes = "vec", repeated, tag = "6")]
-    pub string_data: Vec<Vec<u8>>,
     #[prost(string, tag = "8")]
     pub name: String,
     #[prost(bytes = "vec", tag = "9")]

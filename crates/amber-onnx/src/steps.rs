@@ -75,6 +75,12 @@ impl Builder {
             .collect()
     }
 
+    /// Declares the float input [`crate::NUMERIC_INPUT`] `[N, width]`; returns it cast to double.
+    pub(crate) fn numeric_input(&mut self, width: usize) -> String {
+        self.g.input(crate::NUMERIC_INPUT, data_type::FLOAT, width);
+        self.g.cast(crate::NUMERIC_INPUT, data_type::DOUBLE)
+    }
+
     /// The columns `names` of `env` as one double tensor `[N, names.len()]`: a block as it is when
     /// it is exactly those columns, else `Gather`s of the blocks joined by a `Concat`.
     pub(crate) fn numeric(&mut self, env: &Env, step: &str, names: &[String]) -> Result<String, OnnxError> {

@@ -16,7 +16,6 @@
 use amber_estimators::{FittedKernel, SVC};
 
 use crate::classifier::{LABEL, PROBABILITIES};
-use crate::error::OnnxError;
 use crate::graph;
 use crate::proto::data_type;
 use crate::steps::Builder;
@@ -26,7 +25,7 @@ use crate::steps::Builder;
 pub(crate) const DECISION_FUNCTION: &str = "decision_function";
 
 impl Builder {
-    pub(crate) fn svc(&mut self, m: &SVC, x: &str, labels: &[String]) -> Result<(), OnnxError> {
+    pub(crate) fn svc(&mut self, m: &SVC, x: &str, labels: &[String]) {
         let (k, n_pairs) = (m.classes.len(), m.pairs.len());
         let (n_sv, d) = m.support_vectors.dim();
         let transposed: Vec<f64> = m.support_vectors.t().iter().copied().collect();
@@ -103,7 +102,7 @@ impl Builder {
                 let high = self.g.scalar("max_prob", 1.0 - 1e-7);
                 let p = self.g.op("Max", &[&p, &low], vec![]);
                 let p = self.g.op("Min", &[&p, &high], vec![]);
-                let proba = self.couple(&p, &first, &second, m)?;
+                let proba = self.couple(&p, &first, &second, m);
                 let proba = self.g.cast(&proba, data_type::FLOAT);
                 self.g.output(PROBABILITIES, &proba, data_type::FLOAT, Some(k));
             }
@@ -112,12 +111,11 @@ impl Builder {
                 self.g.output(DECISION_FUNCTION, &decision, data_type::FLOAT, Some(n_pairs));
             }
         }
-        Ok(())
     }
 
     /// libsvm's `multiclass_probability` on the pairwise probabilities `r` (`[N, n_pairs]`,
     /// P(first | first or second)); `first` and `second` (`[n_pairs, k]`) mark each pair's classes.
-    fn couple(&mut self, r: &str, first: &str, second: &str, m: &SVC) -> Result<String, OnnxError> {
+    fn couple(&mut self, r: &str, first: &str, second: &str, m: &SVC) -> String {
         let k = m.classes.len();
         let g = &mut self.g;
         let one = g.scalar("one", 1.0);
@@ -215,6 +213,6 @@ impl Builder {
             }
             p = g.op("Where", &[&done, &p, &p_next], vec![]);
         }
-        Ok(p)
+        p
     }
 }
