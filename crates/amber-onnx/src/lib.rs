@@ -158,21 +158,15 @@ impl Export {
         pipeline.validate()?;
         let signature = signature(pipeline)?;
         let mut b = Builder::default();
-        let mut numeric = Env::default();
+        // Columns are found by name, so the input's order is the signature's.
+        let mut input = Env::default();
         if !signature.numeric.is_empty() {
             let x = b.numeric_input(signature.numeric.len());
-            numeric = b.block(x, &signature.numeric);
+            input = b.block(x, &signature.numeric);
         }
         for name in &signature.categorical {
             b.g.input(name, data_type::STRING, 1);
-        }
-        let mut input = Env::default();
-        for column in &pipeline.schema.columns {
-            let col = match column.kind {
-                ColumnKind::Numeric => numeric.get("input", &column.name)?.clone(),
-                ColumnKind::Categorical => Col::Text { value: column.name.clone(), fill: None },
-            };
-            input.push(column.name.clone(), col);
+            input.push(name.clone(), Col::Text { value: name.clone(), fill: None });
         }
         let env = b.chain(&pipeline.steps, "", input)?;
         let mut metadata = vec![("schema".to_string(), json(&pipeline.schema))];
