@@ -292,8 +292,14 @@ impl Registry {
         Ok((record, path))
     }
 
-    /// Loads version `version` of `name` with the registry's options; the file is read once.
-    fn load_version<T: Persist>(&self, name: &str, version: u32) -> Result<(T, ModelVersion), PersistError> {
+    /// Loads version `version` of `name` with the registry's load options, and returns it with
+    /// its entry (header, path): what a service that reloads models needs. The file is read once.
+    pub fn load_version<T: Persist>(
+        &self,
+        name: &str,
+        version: u32,
+    ) -> Result<(T, ModelVersion), PersistError> {
+        check_name(&self.dir, "model name", name)?;
         let fail =
             |reason: String| registry_error(&self.dir, format!("{} v{version}: {reason}", shown(name)));
         let (record, path) = self.read_record(name, version).map_err(fail)?;
@@ -346,7 +352,6 @@ impl Registry {
 
     /// Loads version `version` of `name` with the registry's load options (signatures, limits).
     pub fn load<T: Persist>(&self, name: &str, version: u32) -> Result<T, PersistError> {
-        check_name(&self.dir, "model name", name)?;
         self.load_version(name, version).map(|(obj, _)| obj)
     }
 
