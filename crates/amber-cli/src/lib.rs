@@ -1,8 +1,8 @@
 //! The `amber` command: train a model on a CSV file, predict on new rows, look inside a model file,
-//! verify it, manage a model registry and export a model to ONNX, from the shell. This crate owns
-//! all of amber's printing; the library crates print nothing. `report` writes the HTML training
-//! report (SVG figures drawn with plotters) that `amber train --report` and `cargo xtask
-//! train-iris --report` produce.
+//! verify it, manage a model registry, export a model to ONNX and serve models over HTTP, from
+//! the shell. This crate owns all of amber's printing; the library crates print nothing. `report`
+//! writes the HTML training report (SVG figures drawn with plotters) that `amber train --report`
+//! and `cargo xtask train-iris --report` produce.
 //!
 //! ```
 //! use clap::Parser;
@@ -22,6 +22,7 @@ mod models;
 mod output;
 mod predict;
 pub mod report;
+mod serve;
 mod train;
 
 use std::process::ExitCode;
@@ -69,6 +70,9 @@ pub enum Command {
     Keygen(keygen::Args),
     /// Export a model file to another format: `amber export onnx MODEL.amber -o MODEL.onnx`.
     Export(export::Args),
+    /// Serve a registry's models over HTTP: predictions, metadata, health and metrics, with hot
+    /// swap when an alias moves.
+    Serve(serve::Args),
 }
 
 /// Runs the command line `args` (the first item is the program name) and returns its exit
@@ -106,5 +110,6 @@ pub fn run(command: Command) -> Result<(), CliError> {
         Command::Models(args) => models::run(&args),
         Command::Keygen(args) => keygen::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Serve(args) => serve::run(&args),
     }
 }

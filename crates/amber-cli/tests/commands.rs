@@ -36,12 +36,13 @@ fn help_lists_commands_and_exit_statuses() {
         "models",
         "keygen",
         "export",
+        "serve",
         "Exit status",
         "2  the model file",
     ] {
         assert!(help.contains(word), "{word:?} not in --help:\n{help}");
     }
-    for sub in ["train", "predict", "inspect", "verify", "models", "keygen", "export"] {
+    for sub in ["train", "predict", "inspect", "verify", "models", "keygen", "export", "serve"] {
         let text = ok(tmp.path(), &[sub, "--help"]);
         assert!(text.contains("Example"), "amber {sub} --help has no example:\n{text}");
     }

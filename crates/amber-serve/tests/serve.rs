@@ -135,7 +135,8 @@ async fn client_errors_get_their_status_and_a_named_kind() {
 
     // (method, path, content type, body, status, kind, words the message must hold)
     let json = Some("application/json");
-    let cases: Vec<(&str, String, Option<&str>, String, u16, &str, Vec<&str>)> = vec![
+    type Case<'a> = (&'a str, String, Option<&'a str>, String, u16, &'a str, Vec<&'a str>);
+    let cases: Vec<Case> = vec![
         ("GET", "/v1/models/nope".into(), None, String::new(), 404, "unknown_model", vec!["\"nope\""]),
         (
             "POST",

@@ -1,0 +1,107 @@
+//! `amber serve` as a user runs it: the real binary on an ephemeral loopback port, trained by
+//! `amber train`, queried over HTTP, stopped by SIGTERM.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+use common::*;
+
+/// One HTTP/1.1 exchange on a fresh connection: status and body.
+fn http(addr: &str, method: &str, path: &str, content_type: &str, body: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = response.split_once("\r\n\r\n").map_or("", |(_, b)| b).to_string();
+    (status, body)
+}
+
+/// Starts `amber serve ARGS… --addr 127.0.0.1:0` and reads its stderr up to the address it
+/// listens on; returns the child, the address and the lines before it.
+fn serve(
+    dir: &std::path::Path,
+    args: &[&str],
+) -> (Child, String, Vec<String>, BufReader<std::process::ChildStderr>) {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("amber"))
+        .current_dir(dir)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(args)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut before = Vec::new();
+    loop {
+        let mut line = String::new();
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "amber serve exited: {before:?}");
+        if let Some(addr) = line.trim().strip_prefix("listening on http://") {
+            return (child, addr.to_string(), before, stderr);
+        }
+        before.push(line.trim().to_string());
+    }
+}
+
+#[test]
+fn serve_answers_predictions_and_stops_cleanly_on_sigterm() {
+    let tmp = scratch();
+    let dir = tmp.path();
+    train(dir, &["--data", dataset("iris").to_str().unwrap(), "--target", "species", "--model", "dt"]);
+    let (mut child, addr, before, mut stderr) = serve(dir, &["--registry", "models", "--model", "iris"]);
+    assert_eq!(before, ["serving iris@champion: v1"]);
+
+    let (status, body) = http(&addr, "GET", "/healthz", "text/plain", "");
+    assert_eq!((status, body.as_str()), (200, "ok\n"));
+    let csv = "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n6.7,3.0,5.2,2.3\n";
+    let (status, body) = http(&addr, "POST", "/v1/models/iris/predict", "text/csv", csv);
+    assert_eq!(status, 200, "{body}");
+    let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(answer["predictions"], serde_json::json!(["setosa", "virginica"]));
+    assert_eq!(answer["version"], serde_json::json!(1));
+    let (status, body) = http(
+        &addr,
+        "POST",
+        "/v1/models/iris/predict",
+        "application/json",
+        r#"{"rows": [{"sepal_length": 5.1}]}"#,
+    );
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("missing_column") && body.contains("sepal_width"), "{body}");
+
+    // SIGTERM: a clean stop, status 0.
+    let pid = i32::try_from(child.id()).unwrap();
+    // SAFETY: kill(2) with a pid this test spawned and still owns (not yet waited for).
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    let status = child.wait().unwrap();
+    let mut rest = String::new();
+    stderr.read_to_string(&mut rest).unwrap();
+    assert_eq!(status.code(), Some(0), "{rest}");
+    assert!(rest.contains("stopped"), "{rest}");
+}
+
+#[test]
+fn serve_refuses_what_it_cannot_serve_with_an_exit_status() {
+    let tmp = scratch();
+    let dir = tmp.path();
+    let err = fails(dir, &["serve", "--registry", "nowhere"], 1);
+    assert!(err.contains("not a registry"), "{err}");
+    let err = fails(dir, &["serve", "--registry", "s3://bucket/models"], 1);
+    assert!(err.contains("s3://"), "{err}");
+    train(dir, &["--data", dataset("iris").to_str().unwrap(), "--target", "species", "--model", "dt"]);
+    let err = fails(dir, &["serve", "--registry", "models", "--model", "iris@staging"], 1);
+    assert!(err.contains("staging"), "{err}");
+    let err = fails(dir, &["serve", "--registry", "models", "--model", "iris@"], 1);
+    assert!(err.contains("NAME@ALIAS"), "{err}");
+    // Signatures required by --key: the unsigned champion is a model error (2).
+    ok(dir, &["keygen", "--out", "keys/release"]);
+    let err = fails(dir, &["serve", "--registry", "models", "--key", "keys/release.pub.pem"], 2);
+    assert!(err.contains("sign"), "{err}");
+}
