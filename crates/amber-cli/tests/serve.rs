@@ -24,12 +24,23 @@ fn http(addr: &str, method: &str, path: &str, content_type: &str, body: &str) ->
     (status, body)
 }
 
+/// A running `amber serve`, killed and reaped if a test fails before it stops it.
+struct Server {
+    child: Child,
+    addr: String,
+    stderr: BufReader<std::process::ChildStderr>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// Starts `amber serve ARGS… --addr 127.0.0.1:0` and reads its stderr up to the address it
-/// listens on; returns the child, the address and the lines before it.
-fn serve(
-    dir: &std::path::Path,
-    args: &[&str],
-) -> (Child, String, Vec<String>, BufReader<std::process::ChildStderr>) {
+/// listens on; returns the server and the lines before that one.
+fn serve(dir: &std::path::Path, args: &[&str]) -> (Server, Vec<String>) {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("amber"))
         .current_dir(dir)
         .args(["serve", "--addr", "127.0.0.1:0"])
@@ -38,13 +49,15 @@ fn serve(
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut server = Server { child, addr: String::new(), stderr };
     let mut before = Vec::new();
     loop {
         let mut line = String::new();
-        assert!(stderr.read_line(&mut line).unwrap() > 0, "amber serve exited: {before:?}");
+        assert!(server.stderr.read_line(&mut line).unwrap() > 0, "amber serve exited: {before:?}");
         if let Some(addr) = line.trim().strip_prefix("listening on http://") {
-            return (child, addr.to_string(), before, stderr);
+            server.addr = addr.to_string();
+            return (server, before);
         }
         before.push(line.trim().to_string());
     }
@@ -55,8 +68,9 @@ fn serve_answers_predictions_and_stops_cleanly_on_sigterm() {
     let tmp = scratch();
     let dir = tmp.path();
     train(dir, &["--data", dataset("iris").to_str().unwrap(), "--target", "species", "--model", "dt"]);
-    let (mut child, addr, before, mut stderr) = serve(dir, &["--registry", "models", "--model", "iris"]);
+    let (mut server, before) = serve(dir, &["--registry", "models", "--model", "iris"]);
     assert_eq!(before, ["serving iris@champion: v1"]);
+    let addr = server.addr.clone();
 
     let (status, body) = http(&addr, "GET", "/healthz", "text/plain", "");
     assert_eq!((status, body.as_str()), (200, "ok\n"));
@@ -77,12 +91,12 @@ fn serve_answers_predictions_and_stops_cleanly_on_sigterm() {
     assert!(body.contains("missing_column") && body.contains("sepal_width"), "{body}");
 
     // SIGTERM: a clean stop, status 0.
-    let pid = i32::try_from(child.id()).unwrap();
+    let pid = i32::try_from(server.child.id()).unwrap();
     // SAFETY: kill(2) with a pid this test spawned and still owns (not yet waited for).
     assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
-    let status = child.wait().unwrap();
+    let status = server.child.wait().unwrap();
     let mut rest = String::new();
-    stderr.read_to_string(&mut rest).unwrap();
+    server.stderr.read_to_string(&mut rest).unwrap();
     assert_eq!(status.code(), Some(0), "{rest}");
     assert!(rest.contains("stopped"), "{rest}");
 }
