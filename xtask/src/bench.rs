@@ -21,7 +21,8 @@ use crate::alloc;
 pub struct Args {
     /// What to measure: `all` (every case beside scikit-learn, one table; see BENCHMARKS.md),
     /// or one family: `persistence`, `search`, `predict` (`amber predict`'s peak memory),
-    /// `forest` (forest batch and single-row prediction) or `svc` (SVC fit time and memory).
+    /// `forest` (forest batch and single-row prediction), `svc` (SVC fit time and memory) or
+    /// `serve` (the HTTP service under 16 and 64 connections).
     #[arg(default_value = "all")]
     pub(crate) what: String,
     /// Repetitions per timing.
@@ -70,8 +71,9 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         "predict" => crate::bench_predict::run(),
         "forest" => crate::bench_predict::forest(),
         "svc" => crate::bench_svc::run(args),
+        "serve" => crate::bench_serve::run(),
         other => Err(format!(
-            "unknown benchmark {other:?} (known: all, persistence, search, predict, forest, svc)"
+            "unknown benchmark {other:?} (known: all, persistence, search, predict, forest, svc, serve)"
         )
         .into()),
     }

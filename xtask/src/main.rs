@@ -8,6 +8,7 @@ mod alloc;
 mod bench;
 mod bench_all;
 mod bench_predict;
+mod bench_serve;
 mod bench_svc;
 mod golden;
 mod mutants;
@@ -30,7 +31,7 @@ struct Cli {
 enum Task {
     /// Train five candidates on iris, pick the best by cross-validation, save, register and verify it.
     TrainIris(train_iris::Args),
-    /// Benchmarks (`all`, the default, or `persistence`, `search`, `predict`, `forest`, `svc`), in a release build, beside scikit-learn when Python is present.
+    /// Benchmarks (`all`, the default, or `persistence`, `search`, `predict`, `forest`, `svc`, `serve`), in a release build, beside scikit-learn when Python is present.
     Bench(bench::Args),
     /// Mutation testing (cargo-mutants) of the given files, or of the core modules; see MUTANTS.md.
     Mutants(mutants::Args),
