@@ -43,7 +43,7 @@ fn every_golden_file_loads_and_verifies() {
 /// name with another key or when a signature is required but the file is unsigned.
 #[test]
 fn signed_golden_files_verify_with_their_key_only() {
-    for version in ["1.1", "1.2", "1.3", "1.4", "1.5"] {
+    for version in ["1.1", "1.2", "1.3", "1.4", "1.5", "1.6"] {
         check_signed(&repo_root().join(format!("tests/fixtures/format-v{version}")));
     }
 }
@@ -78,9 +78,15 @@ fn check_signed(dir: &std::path::Path) {
 fn feature_importances_arrived_in_format_1_2() {
     use amber_estimators::{DecisionTreeClassifier, RandomForestClassifier};
     use amber_persistence::load;
-    for (version, expect) in
-        [("1.0", false), ("1.1", false), ("1.2", true), ("1.3", true), ("1.4", true), ("1.5", true)]
-    {
+    for (version, expect) in [
+        ("1.0", false),
+        ("1.1", false),
+        ("1.2", true),
+        ("1.3", true),
+        ("1.4", true),
+        ("1.5", true),
+        ("1.6", true),
+    ] {
         let dir = repo_root().join(format!("tests/fixtures/format-v{version}"));
         let tree: DecisionTreeClassifier = load(dir.join("decision_tree_classifier.amber")).unwrap();
         let forest: RandomForestClassifier = load(dir.join("random_forest_classifier.amber")).unwrap();
@@ -102,9 +108,15 @@ fn feature_importances_arrived_in_format_1_2() {
 fn pipeline_hyperparameters_arrived_in_format_1_3() {
     use amber_persistence::load_with_header;
     use amber_pipeline::FittedPipeline;
-    for (version, expect) in
-        [("1.0", false), ("1.1", false), ("1.2", false), ("1.3", true), ("1.4", true), ("1.5", true)]
-    {
+    for (version, expect) in [
+        ("1.0", false),
+        ("1.1", false),
+        ("1.2", false),
+        ("1.3", true),
+        ("1.4", true),
+        ("1.5", true),
+        ("1.6", true),
+    ] {
         let path = repo_root().join(format!("tests/fixtures/format-v{version}/pipeline.amber"));
         let (p, header): (FittedPipeline, _) = load_with_header(&path).unwrap();
         assert_eq!(!p.params().is_empty(), expect, "format {version}");
@@ -132,7 +144,7 @@ fn class_weights_arrived_in_format_1_4() {
         matches!(spec, Some(ClassifierSpec::RandomForestClassifier(f)) if f.class_weight == Some(ClassWeight::Balanced)),
         "{spec:?}"
     );
-    for version in ["1.0", "1.1", "1.2", "1.3", "1.4", "1.5"] {
+    for version in ["1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6"] {
         let path = repo_root().join(format!("tests/fixtures/format-v{version}/pipeline.amber"));
         let (p, _): (FittedPipeline, _) = load_with_header(&path).unwrap();
         assert!(!p.params().contains_key("classifier.class_weight"), "format {version}");
@@ -147,12 +159,14 @@ fn logistic_convergence_and_class_weights_arrived_in_format_1_5() {
     use amber_estimators::{ClassWeight, LogisticRegression};
     use amber_persistence::{load, load_with_header};
     use amber_pipeline::{ClassifierSpec, FittedPipeline};
-    for version in ["1.0", "1.1", "1.2", "1.3", "1.4", "1.5"] {
+    for version in ["1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6"] {
         let path = repo_root().join(format!("tests/fixtures/format-v{version}/logistic_regression.amber"));
         let lr: LogisticRegression = load(&path).unwrap();
         match (version, lr.convergence) {
-            ("1.5", Some(c)) => assert!(c.converged && c.n_iter > 0 && c.n_iter < 300, "{c:?}"),
-            ("1.5", None) => panic!("format 1.5 logistic regression without a convergence report"),
+            ("1.5" | "1.6", Some(c)) => assert!(c.converged && c.n_iter > 0 && c.n_iter < 300, "{c:?}"),
+            ("1.5" | "1.6", None) => {
+                panic!("format {version} logistic regression without a convergence report")
+            }
             (_, c) => assert_eq!(c, None, "format {version}"),
         }
     }
@@ -166,4 +180,28 @@ fn logistic_convergence_and_class_weights_arrived_in_format_1_5() {
         matches!(spec, Some(ClassifierSpec::LogisticRegression(lr)) if lr.class_weight == Some(expected.clone())),
         "{spec:?}"
     );
+}
+
+/// Format 1.6 added a fitted pipeline's training reference (drift monitoring; a payload field left
+/// out when absent): the 1.6 golden pipeline has one that fits its schema, and every older
+/// pipeline loads without.
+#[test]
+fn drift_references_arrived_in_format_1_6() {
+    use amber_persistence::load;
+    use amber_pipeline::{FittedPipeline, ReferenceValues};
+    for version in ["1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6"] {
+        let path = repo_root().join(format!("tests/fixtures/format-v{version}/pipeline.amber"));
+        let p: FittedPipeline = load(&path).unwrap();
+        match (version, &p.reference) {
+            ("1.6", Some(r)) => {
+                assert_eq!(r.columns.len(), p.schema.columns.len());
+                assert!(r.rows > 0 && r.sample_rows == r.rows.min(amber_pipeline::REFERENCE_ROWS));
+                assert!(r.columns.iter().any(|c| matches!(c.values, ReferenceValues::Numeric { .. })));
+                let prediction = r.prediction.as_ref().expect("a classifier's predictions");
+                assert_eq!(prediction.labels, p.proba_labels().unwrap());
+            }
+            ("1.6", None) => panic!("format 1.6 pipeline without a reference"),
+            (_, r) => assert!(r.is_none(), "format {version}"),
+        }
+    }
 }

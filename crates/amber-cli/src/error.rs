@@ -18,6 +18,8 @@ pub enum Status {
     Model = 2,
     /// 3: a file could not be read or written.
     Io = 3,
+    /// 4: `amber drift` found drift or a metric drop (a finding, not a failure).
+    Drift = 4,
 }
 
 /// An error and its exit status.

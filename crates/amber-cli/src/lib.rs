@@ -14,6 +14,7 @@
 
 #![deny(missing_docs)]
 
+mod drift;
 mod error;
 mod export;
 mod inspect;
@@ -37,7 +38,8 @@ Exit status:
   0  success
   1  usage or input error (bad flag, bad CSV, a column the model needs is missing)
   2  the model file is invalid, damaged, or not signed by a trusted key
-  3  a file could not be read or written";
+  3  a file could not be read or written
+  4  amber drift: the new data drifted, or a metric dropped";
 
 /// `amber`: the command line.
 #[derive(Debug, Parser)]
@@ -70,6 +72,9 @@ pub enum Command {
     Keygen(keygen::Args),
     /// Export a model file to another format: `amber export onnx MODEL.amber -o MODEL.onnx`.
     Export(export::Args),
+    /// Compare new rows with the training data stored in a model file: drift per column, of the
+    /// predictions and (with --target) of the metrics; exit status 4 when found.
+    Drift(drift::Args),
     /// Serve a registry's models over HTTP: predictions, metadata, health and metrics, with hot
     /// swap when an alias moves.
     Serve(serve::Args),
@@ -91,6 +96,10 @@ where
     };
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.status == Status::Drift => {
+            eprintln!("{e}");
+            ExitCode::from(e.status as u8)
+        }
         Err(e) => {
             for line in e.lines() {
                 eprintln!("{line}");
@@ -111,5 +120,6 @@ pub fn run(command: Command) -> Result<(), CliError> {
         Command::Keygen(args) => keygen::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Serve(args) => serve::run(&args),
+        Command::Drift(args) => drift::run(&args),
     }
 }

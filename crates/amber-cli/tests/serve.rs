@@ -119,3 +119,89 @@ fn serve_refuses_what_it_cannot_serve_with_an_exit_status() {
     let err = fails(dir, &["serve", "--registry", "models", "--key", "keys/release.pub.pem"], 2);
     assert!(err.contains("sign"), "{err}");
 }
+
+/// The README's "Serve the churn model" section, as written: its `amber` lines (the server on an
+/// ephemeral port instead of 8080), each `curl` request replayed (path, content type, body, and
+/// the `head -3` pipe), then its drift example.
+#[test]
+fn readme_serve_section_works_as_written() {
+    let readme = include_str!("../../../README.md");
+    let section = readme.split("## Serve the churn model").nth(1).unwrap().split("\n## ").next().unwrap();
+    let blocks: Vec<&str> = section.split("```sh").skip(1).filter_map(|b| b.split("```").next()).collect();
+    assert_eq!(blocks.len(), 3, "train and serve; curl; drift");
+    let commands = |block: &str| -> Vec<String> {
+        block
+            .lines()
+            .map(|l| l.split("  #").next().unwrap_or_default().trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect()
+    };
+    let tmp = scratch();
+    let dir = tmp.path();
+    std::fs::create_dir(dir.join("datasets")).unwrap();
+    std::fs::copy(dataset("telco_churn"), dir.join("datasets/telco_churn.csv")).unwrap();
+
+    let first = commands(blocks[0]);
+    let train: Vec<&str> = first[0].split_whitespace().skip(1).collect();
+    ok(dir, &train);
+    let serve_args: Vec<&str> = first[1].split_whitespace().skip(2).collect();
+    let (server, _) = serve(dir, &serve_args);
+    let requests = commands(blocks[1]);
+    assert_eq!(requests.len(), 5, "{requests:?}");
+    for line in requests {
+        // `[head -3 FILE |] curl -s URL [-H 'content-type: T'] [-d 'BODY' | --data-binary @-] [| …]`
+        let (input, curl) = match line.split_once(" | curl ") {
+            Some((head, rest)) => (Some(head.to_string()), format!("curl {rest}")),
+            None => (None, line.clone()),
+        };
+        let curl = curl.split(" | ").next().unwrap().to_string();
+        let url =
+            curl.split_whitespace().find(|w| w.trim_matches('\'').starts_with("localhost:8080")).unwrap();
+        let path = url.trim_matches('\'').trim_start_matches("localhost:8080");
+        let content_type = curl
+            .split("-H 'content-type: ")
+            .nth(1)
+            .and_then(|t| t.split('\'').next())
+            .unwrap_or("text/plain");
+        let body = match (curl.split(" -d '").nth(1), &input) {
+            (Some(b), _) => b.rsplit_once('\'').unwrap().0.to_string(),
+            (None, Some(head)) => {
+                let file = head.split_whitespace().last().unwrap();
+                let text = std::fs::read_to_string(dir.join(file)).unwrap();
+                text.lines().take(3).map(|l| format!("{l}\n")).collect()
+            }
+            (None, None) => String::new(),
+        };
+        let method = if body.is_empty() { "GET" } else { "POST" };
+        let (status, answer) = http(&server.addr, method, path, content_type, &body);
+        assert_eq!(status, 200, "{line}\n{answer}");
+        if path.contains("predict") {
+            let answer: serde_json::Value = serde_json::from_str(&answer).unwrap();
+            assert_eq!(answer["version"], serde_json::json!(1), "{line}");
+        }
+    }
+    drop(server);
+    let drift_line = commands(blocks[2]).remove(0);
+    let drift: Vec<String> = drift_line
+        .split_whitespace()
+        .skip(1)
+        .map(|a| {
+            if a.contains('*') {
+                let found: Vec<String> = std::fs::read_dir(dir.join("models"))
+                    .unwrap()
+                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.starts_with("telco_churn_") && n.ends_with(".amber"))
+                    .collect();
+                assert_eq!(found.len(), 1, "{found:?}");
+                format!("models/{}", found[0])
+            } else {
+                a.to_string()
+            }
+        })
+        .collect();
+    let drift: Vec<&str> = drift.iter().map(String::as_str).collect();
+    let o = amber(dir, &drift);
+    // The training data against all of it: nothing drifts, and no metric drops.
+    assert_eq!(o.status.code(), Some(0), "{}\n{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("dataset drift: no"), "{}", stdout(&o));
+}

@@ -16,6 +16,7 @@
 
 #![deny(missing_docs)]
 
+pub mod drift;
 pub mod metrics;
 mod search;
 mod split;

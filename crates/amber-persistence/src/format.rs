@@ -12,7 +12,7 @@ pub const MAGIC: [u8; 8] = *b"\x89AMBER\r\n";
 /// The format version this build writes.
 pub const FORMAT_MAJOR: u16 = 1;
 /// The format version this build writes.
-pub const FORMAT_MINOR: u16 = 5;
+pub const FORMAT_MINOR: u16 = 6;
 /// The largest header accepted, in bytes.
 pub const HEADER_CAP: u64 = 1 << 20;
 /// Size of the fixed prefix: magic, version, header length.

@@ -31,6 +31,7 @@ mod chain;
 mod column_transformer;
 mod error;
 mod pipeline;
+mod reference;
 mod schema;
 mod spec;
 
@@ -40,5 +41,8 @@ pub use column_transformer::{
 };
 pub use error::PipelineError;
 pub use pipeline::{ClassifierStep, FittedClassifierStep, FittedPipeline, FittedStepRef, Pipeline, StepSpec};
+pub use reference::{
+    ColumnReference, PredictionReference, Reference, ReferenceValues, MAX_EXACT_VALUES, REFERENCE_ROWS,
+};
 pub use schema::{ColumnSchema, InputReport, InputSchema, NumericStats, UnseenCategories};
 pub use spec::{ClassifierSpec, FittedClassifier, FittedTransformer, TransformerSpec};

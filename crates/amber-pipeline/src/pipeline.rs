@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::chain::{self, FittedStep, Step};
 use crate::error::{at, PipelineError};
+use crate::reference::{PredictionReference, Reference};
 use crate::schema::{InputReport, InputSchema};
 use crate::spec::{ClassifierSpec, FittedClassifier, FittedTransformer, TransformerSpec};
 
@@ -206,6 +207,7 @@ impl Pipeline {
             None => features.column_names().to_vec(),
         };
         let schema = InputSchema::record(features, &input, &chain::imputed_columns(&steps))?;
+        let target_indices = target.as_ref().map(|(_, y, _)| y.clone());
         let (classifier, labels, target) = match (&self.classifier, target) {
             (Some(c), Some((target, y, labels))) => {
                 let model =
@@ -219,7 +221,7 @@ impl Pipeline {
             (Some(_), None) => return Err(PipelineError::TargetRequired),
             (None, _) => (None, None, None),
         };
-        Ok(FittedPipeline {
+        let mut fitted = FittedPipeline {
             schema,
             steps,
             feature_names_out: out.column_names().to_vec(),
@@ -228,7 +230,10 @@ impl Pipeline {
             target,
             accept_numbers_as_categories: self.accept_numbers_as_categories,
             spec: Some(self.clone()),
-        })
+            reference: None,
+        };
+        fitted.reference = Some(fitted.record_reference(features, target_indices.as_deref())?);
+        Ok(fitted)
     }
 }
 
@@ -274,6 +279,10 @@ pub struct FittedPipeline {
     /// in files written before format 1.3.
     #[serde(default)]
     pub spec: Option<Pipeline>,
+    /// The training data's distributions and the predictions on them, for drift monitoring
+    /// ([`Reference`]). `None` in files written before format 1.6.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<Reference>,
 }
 
 /// A step of a fitted pipeline, as returned by [`FittedPipeline::step`].
@@ -313,6 +322,12 @@ impl FittedPipeline {
     /// Checks `x` against the input schema; reports ignored extra columns and reordering.
     pub fn check_input(&self, x: &Table) -> Result<InputReport, PipelineError> {
         self.schema.check(x, self.accept_numbers_as_categories)
+    }
+
+    /// The columns of `x` the pipeline reads, checked and converted to the training kinds, in the
+    /// training order: what the first step sees.
+    pub fn conformed(&self, x: &Table) -> Result<Table, PipelineError> {
+        Ok(self.schema.conform(x, self.accept_numbers_as_categories)?.0)
     }
 
     /// Applies the transformer steps to (the checked needed columns of) `x`.
@@ -399,6 +414,42 @@ impl FittedPipeline {
         }
     }
 
+    /// The reference of the training features `x`: its columns, and this pipeline's predictions on
+    /// the sampled rows.
+    fn record_reference(&self, x: &Table, target: Option<&[usize]>) -> Result<Reference, PipelineError> {
+        let rows = crate::reference::sample_rows(x.n_rows());
+        let prediction = match (&self.classifier, target) {
+            (Some(_), Some(target)) => {
+                let sample = x.take_rows(&rows)?;
+                let predicted = self.predict_indices(&sample)?;
+                let (c, _) = self.model()?;
+                let positions: Vec<usize> = predicted
+                    .iter()
+                    .map(|p| c.model.classes().iter().position(|k| k == p).unwrap_or(usize::MAX))
+                    .collect();
+                let mut target_counts = vec![0; c.model.classes().len()];
+                for y in target {
+                    if let Some(n) =
+                        c.model.classes().iter().position(|k| k == y).and_then(|i| target_counts.get_mut(i))
+                    {
+                        *n += 1;
+                    }
+                }
+                // An SVC fitted without Platt scaling has no probabilities: none are recorded.
+                let proba = match self.predict_proba(&sample) {
+                    Err(PipelineError::Step {
+                        source: amber_estimators::EstimatorError::ProbabilityNotEnabled,
+                        ..
+                    }) => Array2::zeros((sample.n_rows(), 0)),
+                    other => other?,
+                };
+                Some(PredictionReference::record(self.proba_labels()?, &positions, &proba, target_counts))
+            }
+            _ => None,
+        };
+        Ok(Reference::record(x, &self.schema, &rows, prediction)?)
+    }
+
     /// Checks every step, that each step reads only what the one before produces, that the
     /// classifier's width and classes fit, and the schema.
     pub fn validate(&self) -> Result<(), PipelineError> {
@@ -433,6 +484,15 @@ impl FittedPipeline {
             (&self.classifier, flow.iter().find(|(_, k)| *k != ColumnKind::Numeric))
         {
             return Err(invalid(format!("column {name:?} reaches the classifier as text")));
+        }
+        if let Some(reference) = &self.reference {
+            let labels = match &self.classifier {
+                Some(_) => Some(self.proba_labels()?),
+                None => None,
+            };
+            reference
+                .validate(&self.schema, labels.as_deref())
+                .map_err(|e| invalid(format!("reference: {e}")))?;
         }
         match (&self.classifier, &self.labels) {
             (None, None) => Ok(()),

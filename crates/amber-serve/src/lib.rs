@@ -10,8 +10,9 @@
 //! | `POST /v1/models/{name}/predict[?proba=true]` | `{"model", "version", "predictions", "probabilities"?, "warnings"?}` |
 //! | `GET /v1/models` | the models served, their versions, any rejected version |
 //! | `GET /v1/models/{name}` | metadata, schema, labels, metrics of the serving version |
+//! | `GET /v1/models/{name}/drift` | the latest 5,000 rows' drift against the training data ([`amber_model_selection::drift`]) |
 //! | `GET /healthz`, `GET /readyz` | liveness; readiness with the versions served |
-//! | `GET /metrics` | Prometheus text: requests by route and status, latency, rows, versions, swaps |
+//! | `GET /metrics` | Prometheus text: requests by route and status, latency, rows, versions, swaps, drift |
 //!
 //! Client errors are JSON `{"error": {"kind", "message"}}` with 400 (malformed JSON, bad query),
 //! 404 (unknown model or route), 413 (body or row count over the limits), 415 (neither JSON nor
@@ -301,6 +302,12 @@ impl Service {
     pub fn poll(&self) -> Vec<Event> {
         let events: Vec<Event> =
             self.app.models.0.iter().filter_map(|s| s.poll(&self.registry, &self.app.metrics)).collect();
+        // The drift gauges follow the latest requests.
+        for s in &self.app.models.0 {
+            if let Ok(Some((_, report))) = s.current().drift() {
+                self.app.metrics.drift(&s.name, &report);
+            }
+        }
         if let Some(f) = &self.on_event {
             events.iter().for_each(|e| f(e));
         }

@@ -1,6 +1,7 @@
 //! The Prometheus metrics of `GET /metrics`. Every label takes values from a bounded set: route
 //! templates (not request paths), status codes, and the names of the models served.
 
+use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
 use prometheus_client::encoding::EncodeLabelSet;
@@ -34,6 +35,12 @@ pub(crate) enum Outcome {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ColumnLabels {
+    model: String,
+    column: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct SwapLabels {
     model: String,
     /// `swapped` or `rejected`.
@@ -55,6 +62,9 @@ pub(crate) struct Metrics {
     version: Family<ModelLabels, Gauge>,
     swaps: Family<SwapLabels, Counter>,
     in_flight: Gauge,
+    drift_value: Family<ColumnLabels, Gauge<f64, AtomicU64>>,
+    drifted: Family<ColumnLabels, Gauge>,
+    dataset_drift: Family<ModelLabels, Gauge>,
 }
 
 impl Metrics {
@@ -67,6 +77,9 @@ impl Metrics {
         let version = Family::<ModelLabels, Gauge>::default();
         let swaps = Family::<SwapLabels, Counter>::default();
         let in_flight = Gauge::default();
+        let drift_value = Family::<ColumnLabels, Gauge<f64, AtomicU64>>::default();
+        let drifted = Family::<ColumnLabels, Gauge>::default();
+        let dataset_drift = Family::<ModelLabels, Gauge>::default();
         registry.register("http_requests", "HTTP requests answered, by route and status", requests.clone());
         registry.register(
             "http_request_duration_seconds",
@@ -77,7 +90,29 @@ impl Metrics {
         registry.register("model_version", "The version each model is serving", version.clone());
         registry.register("model_swaps", "New versions swapped in or rejected, by model", swaps.clone());
         registry.register("http_requests_in_flight", "Requests being answered", in_flight.clone());
-        Metrics { registry, requests, latency, rows, version, swaps, in_flight }
+        registry.register(
+            "drift_value",
+            "Each column's drift statistic over the latest requests (p-value or distance; see the test in GET /v1/models/{name}/drift)",
+            drift_value.clone(),
+        );
+        registry.register(
+            "column_drift",
+            "1 when the column drifted over the latest requests",
+            drifted.clone(),
+        );
+        registry.register("dataset_drift", "1 when at least half the columns drifted", dataset_drift.clone());
+        Metrics {
+            registry,
+            requests,
+            latency,
+            rows,
+            version,
+            swaps,
+            in_flight,
+            drift_value,
+            drifted,
+            dataset_drift,
+        }
     }
 
     pub(crate) fn request(&self, route: &str, status: u16, elapsed: Duration) {
@@ -100,6 +135,18 @@ impl Metrics {
             Outcome::Rejected => "rejected",
         };
         self.swaps.get_or_create(&SwapLabels { model: model.to_string(), outcome }).inc();
+    }
+
+    /// Sets the drift gauges of `model` from a report.
+    pub(crate) fn drift(&self, model: &str, report: &amber_model_selection::drift::DriftReport) {
+        for c in report.columns.iter().chain(&report.prediction) {
+            let labels = ColumnLabels { model: model.to_string(), column: c.column.clone() };
+            self.drift_value.get_or_create(&labels).set(c.value);
+            self.drifted.get_or_create(&labels).set(i64::from(c.drifted));
+        }
+        self.dataset_drift
+            .get_or_create(&ModelLabels { model: model.to_string() })
+            .set(i64::from(report.dataset_drift));
     }
 
     /// Counts a request in flight until the guard is dropped (also when the client goes away).

@@ -1,7 +1,10 @@
 //! The models served: each one's current version behind an `Arc`, swapped when its alias moves.
 
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
+use amber_data::{Column, Table};
+use amber_model_selection::drift::{drift, DriftError, DriftReport};
 use amber_persistence::{ModelVersion, Registry};
 use amber_pipeline::FittedPipeline;
 use serde_json::{json, Value};
@@ -18,6 +21,59 @@ pub(crate) struct Loaded {
     /// The labels of the probability columns, in order.
     pub(crate) proba_labels: Vec<String>,
     pub(crate) entry: ModelVersion,
+    /// The rows of the latest requests this version answered, for drift.
+    window: Mutex<Window>,
+}
+
+/// The latest requests' rows: whole requests, the oldest dropped beyond [`WINDOW_ROWS`].
+#[derive(Debug, Default)]
+struct Window {
+    tables: VecDeque<Table>,
+    rows: usize,
+}
+
+/// Rows kept for `GET /v1/models/{name}/drift`.
+pub const WINDOW_ROWS: usize = 5_000;
+
+/// The columns of `tables` (conformed to one schema) end to end.
+fn concat(tables: &[Table]) -> Option<Table> {
+    let first = tables.first()?;
+    let columns = first
+        .columns()
+        .enumerate()
+        .map(|(i, (name, c))| {
+            let column = match c {
+                Column::Numeric(_) => Column::Numeric(
+                    tables
+                        .iter()
+                        .flat_map(|t| {
+                            t.columns()
+                                .nth(i)
+                                .and_then(|(_, c)| c.as_numeric())
+                                .unwrap_or_default()
+                                .iter()
+                                .copied()
+                        })
+                        .collect(),
+                ),
+                Column::Categorical(_) => Column::Categorical(
+                    tables
+                        .iter()
+                        .flat_map(|t| {
+                            t.columns()
+                                .nth(i)
+                                .and_then(|(_, c)| c.as_categorical())
+                                .unwrap_or_default()
+                                .iter()
+                                .cloned()
+                        })
+                        .collect(),
+                ),
+            };
+            (name.to_string(), column)
+        })
+        .collect();
+    Table::new(columns).ok()
 }
 
 impl Loaded {
@@ -26,7 +82,30 @@ impl Loaded {
     pub(crate) fn load(registry: &Registry, name: &str, version: u32) -> Result<Loaded, ServeError> {
         let (pipeline, entry) = registry.load_version::<FittedPipeline>(name, version)?;
         let proba_labels = pipeline.proba_labels().unwrap_or_default();
-        Ok(Loaded { version, pipeline, proba_labels, entry })
+        Ok(Loaded { version, pipeline, proba_labels, entry, window: Mutex::new(Window::default()) })
+    }
+
+    /// Keeps the rows of an answered request (as the model reads them) for drift.
+    pub(crate) fn observe(&self, rows: &Table) {
+        let Ok(conformed) = self.pipeline.conformed(rows) else { return };
+        let mut window = locked(&self.window);
+        window.rows += conformed.n_rows();
+        window.tables.push_back(conformed);
+        while window.rows > WINDOW_ROWS && window.tables.len() > 1 {
+            if let Some(old) = window.tables.pop_front() {
+                window.rows -= old.n_rows();
+            }
+        }
+    }
+
+    /// The drift of the window against the training reference; `None` before any request.
+    pub(crate) fn drift(&self) -> Result<Option<(usize, DriftReport)>, DriftError> {
+        if self.pipeline.reference.is_none() {
+            return Err(DriftError::NoReference);
+        }
+        let tables: Vec<Table> = locked(&self.window).tables.iter().cloned().collect();
+        let Some(rows) = concat(&tables) else { return Ok(None) };
+        Ok(Some((rows.n_rows(), drift(&self.pipeline, &rows)?)))
     }
 
     /// What `GET /v1/models/{name}` says about this version.

@@ -31,6 +31,7 @@ pub(crate) fn router(app: Arc<App>) -> Router {
         .route("/v1/models", get(list))
         .route("/v1/models/{name}", get(show))
         .route("/v1/models/{name}/predict", post(predict))
+        .route("/v1/models/{name}/drift", get(drift))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route") })
         .layer(axum::middleware::from_fn_with_state(app.clone(), track))
         .with_state(app)
@@ -90,6 +91,42 @@ async fn show(State(app): State<Arc<App>>, Path(name): Path<String>) -> Result<J
         map.insert("model".into(), served.current().describe());
     }
     Ok(Json(out))
+}
+
+/// The drift of the latest requests' rows against the training reference.
+async fn drift(State(app): State<Arc<App>>, Path(name): Path<String>) -> Result<Json<Value>, ApiError> {
+    let served = model(&app, &name)?;
+    let loaded = served.current();
+    let computed = tokio::task::spawn_blocking({
+        let loaded = loaded.clone();
+        move || loaded.drift()
+    })
+    .await
+    .map_err(|e| {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", format!("drift stopped: {e}"))
+    })?;
+    let (rows, report) = match computed {
+        Ok(Some((rows, report))) => (rows, Some(report)),
+        Ok(None) => (0, None),
+        Err(amber_model_selection::drift::DriftError::NoReference) => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "no_reference",
+                "this model was saved before format 1.6 and has no training reference; retrain it to monitor drift",
+            ))
+        }
+        Err(e) => return Err(ApiError::invalid("invalid_input", e.to_string())),
+    };
+    if let Some(report) = &report {
+        app.metrics.drift(&served.name, report);
+    }
+    Ok(Json(json!({
+        "model": served.name,
+        "version": loaded.version,
+        "window_rows": rows,
+        "window_limit": crate::models::WINDOW_ROWS,
+        "report": report,
+    })))
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -169,6 +206,7 @@ fn answer(
     let table = input::parse(body, format, &model.schema, max_rows)?;
     let report = model.check_input(&table).map_err(input::pipeline_error)?;
     let labels = model.predict(&table).map_err(input::pipeline_error)?;
+    loaded.observe(&table);
     let mut out = Map::new();
     out.insert("model".into(), loaded.entry.name.clone().into());
     out.insert("version".into(), loaded.version.into());

@@ -482,3 +482,60 @@ fn the_service_refuses_to_start_without_something_verified_to_serve() {
     let refused = Service::load(registry.clone(), churn("iris"));
     assert!(matches!(refused, Err(ServeError::Persist(PersistError::WrongKind { .. }))), "{refused:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drift_of_the_latest_requests_is_served_and_exported_as_gauges() {
+    let (_dir, registry) = registry_with(logistic());
+    let server = Running::start(registry, ServeOptions::default()).await;
+    let mut client = server.client().await;
+    let (status, body) = client.get("/v1/models/churn/drift").await.expect("drift");
+    assert_eq!(status, 200);
+    assert_eq!(json_of(&body)["window_rows"], json!(0), "no request yet");
+
+    // New customers as they are: nothing drifts.
+    let (status, _) = client.post_json(PREDICT, &json_rows(&rows(1500..2300))).await.expect("predict");
+    assert_eq!(status, 200);
+    let (status, body) = client.get("/v1/models/churn/drift").await.expect("drift");
+    assert_eq!(status, 200);
+    let answer = json_of(&body);
+    assert_eq!(answer["window_rows"], json!(800));
+    assert_eq!(answer["report"]["dataset_drift"], json!(false), "{answer}");
+    assert_eq!(answer["report"]["drifted_columns"], json!(0), "{answer}");
+
+    // Monthly charges 30 higher: that column drifts, in the report and in the gauges.
+    let mut shifted = json_rows(&rows(2300..3100));
+    for row in shifted["rows"].as_array_mut().expect("rows") {
+        if let Some(v) = row["monthlycharges"].as_f64() {
+            row["monthlycharges"] = json!(v + 30.0);
+        }
+    }
+    let (status, _) = client.post_json(PREDICT, &shifted).await.expect("predict");
+    assert_eq!(status, 200);
+    let (_, body) = client.get("/v1/models/churn/drift").await.expect("drift");
+    let answer = json_of(&body);
+    let columns = answer["report"]["columns"].as_array().expect("columns");
+    let drifted: Vec<&str> =
+        columns.iter().filter(|c| c["drifted"] == true).filter_map(|c| c["column"].as_str()).collect();
+    assert_eq!(drifted, ["monthlycharges"], "{answer}");
+    let (_, metrics) = client.get("/metrics").await.expect("metrics");
+    let metrics = String::from_utf8_lossy(&metrics);
+    assert_eq!(
+        sample(&metrics, r#"amber_column_drift{model="churn",column="monthlycharges"}"#),
+        Some(1.0),
+        "{metrics}"
+    );
+    assert_eq!(sample(&metrics, r#"amber_column_drift{model="churn",column="tenure"}"#), Some(0.0));
+    assert_eq!(sample(&metrics, r#"amber_dataset_drift{model="churn"}"#), Some(0.0));
+    drop(client);
+    server.stop().await.expect("stop");
+
+    // A model saved before format 1.6 has no reference: 409, named.
+    let old = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/format-v1.5/pipeline.amber");
+    let model: amber_pipeline::FittedPipeline = amber_persistence::load(&old).expect("golden 1.5 pipeline");
+    let (_dir, registry) = registry_with(&model);
+    let server = Running::start(registry, ServeOptions::default()).await;
+    let (status, body) = server.client().await.get("/v1/models/churn/drift").await.expect("drift");
+    assert_eq!((status, json_of(&body)["error"]["kind"].clone()), (409, json!("no_reference")));
+    server.stop().await.expect("stop");
+}
