@@ -6,14 +6,8 @@ mod common;
 
 use amber_model_selection::drift::{drift, stats, target_drift, Test};
 use amber_pipeline::ReferenceValues;
-use common::telco_drift;
+use common::{close, telco_drift};
 use serde_json::Value;
-
-#[track_caller]
-fn close(got: f64, want: f64, what: &str) {
-    let tolerance = 1e-9 * want.abs().max(1.0);
-    assert!((got - want).abs() <= tolerance, "{what}: {got} vs SciPy's {want}");
-}
 
 #[test]
 fn every_statistic_equals_scipys_on_the_stored_reference() {

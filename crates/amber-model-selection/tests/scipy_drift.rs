@@ -2,7 +2,10 @@
 //! Wasserstein, χ², Jensen–Shannon, and Evidently's numpy formulas for PSI, the z-test and the
 //! binning, to 1e-9.
 
+mod common;
+
 use amber_model_selection::drift::stats;
+use common::close;
 use serde_json::Value;
 
 fn fixture() -> Value {
@@ -11,12 +14,6 @@ fn fixture() -> Value {
 
 fn floats(v: &Value) -> Vec<f64> {
     v.as_array().expect("array").iter().map(|x| x.as_f64().expect("number")).collect()
-}
-
-#[track_caller]
-fn close(got: f64, want: f64, what: &str) {
-    let tolerance = 1e-9 * want.abs().max(1.0);
-    assert!((got - want).abs() <= tolerance, "{what}: {got} vs SciPy's {want}");
 }
 
 #[test]

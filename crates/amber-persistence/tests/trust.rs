@@ -36,6 +36,11 @@ fn reversed(p: &FittedPipeline) -> FittedPipeline {
     let mut labels = q.labels.as_ref().unwrap().labels().to_vec();
     labels.reverse();
     q.labels = Some(amber_data::LabelMap::new(labels).unwrap());
+    // The drift reference names the labels too: a consistent forgery renames them there as well.
+    let renamed = q.proba_labels().unwrap();
+    if let Some(p) = q.reference.as_mut().and_then(|r| r.prediction.as_mut()) {
+        p.labels = renamed;
+    }
     q
 }
 

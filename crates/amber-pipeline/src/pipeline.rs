@@ -485,15 +485,18 @@ impl FittedPipeline {
         {
             return Err(invalid(format!("column {name:?} reaches the classifier as text")));
         }
-        if let Some(reference) = &self.reference {
-            let labels = match &self.classifier {
-                Some(_) => Some(self.proba_labels()?),
-                None => None,
-            };
-            reference
-                .validate(&self.schema, labels.as_deref())
-                .map_err(|e| invalid(format!("reference: {e}")))?;
-        }
+        self.validate_classifier(&out)?;
+        let Some(reference) = &self.reference else { return Ok(()) };
+        let labels = match &self.classifier {
+            Some(_) => Some(self.proba_labels()?),
+            None => None,
+        };
+        reference.validate(&self.schema, labels.as_deref()).map_err(|e| invalid(format!("reference: {e}")))
+    }
+
+    /// The classifier's own checks, its width against the steps' output `out`, and its labels.
+    fn validate_classifier(&self, out: &[String]) -> Result<(), PipelineError> {
+        let invalid = |reason: String| PipelineError::InvalidPipeline { reason };
         match (&self.classifier, &self.labels) {
             (None, None) => Ok(()),
             (Some(c), Some(labels)) => {
