@@ -2,6 +2,7 @@
 //! pipeline is served by `amber-serve` on an ephemeral port; 16 and 64 keep-alive connections
 //! each send their share of a fixed number of requests, one after another, of 1 and of 100 rows.
 //! The server and the load generator run in two tokio runtimes of one process, on the same cores.
+//! `AMBER_BENCH_NO_DRIFT=1` serves without the drift window, to measure what it costs.
 
 use std::error::Error;
 use std::net::SocketAddr;
@@ -111,8 +112,9 @@ pub fn run() -> Result<(), Box<dyn Error>> {
     let v = registry.register("churn", &model, &SaveOptions::default())?;
     registry.set_alias("churn", "champion", v.version)?;
 
+    let window = if std::env::var_os("AMBER_BENCH_NO_DRIFT").is_some() { 0 } else { 5_000 };
     let server = tokio::runtime::Builder::new_multi_thread().enable_all().thread_name("server").build()?;
-    let service = Service::load(registry, ServeOptions::default())?;
+    let service = Service::load(registry, ServeOptions::default().drift_window(window))?;
     let listener = server.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -122,7 +124,7 @@ pub fn run() -> Result<(), Box<dyn Error>> {
 
     let load = tokio::runtime::Builder::new_multi_thread().enable_all().thread_name("load").build()?;
     println!(
-        "amber serve, telco churn pipeline (logistic regression), loopback, {} cores, server and load in one process\n",
+        "amber serve, telco churn pipeline (logistic regression), loopback, {} cores, server and load in one process, drift window {window} rows\n",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     println!("| rows/request | connections | requests | requests/s | rows/s | p50 | p99 | errors |");

@@ -230,7 +230,9 @@ impl<R: Read> CsvChunks<R> {
                             file: self.file.clone(),
                             line: lines.get(row).copied().unwrap_or(0),
                             column: i + 1,
-                            value: cells.get(row).cloned().flatten().unwrap_or_default(),
+                            value: crate::excerpt(
+                                cells.get(row).and_then(Option::as_deref).unwrap_or_default(),
+                            ),
                             name,
                         })
                     }

@@ -83,7 +83,7 @@ pub enum DataError {
         column: usize,
         /// Header name of the column.
         name: String,
-        /// The offending cell, as written.
+        /// The offending cell, as written (at most [`MAX_EXCERPT_CHARS`](crate::MAX_EXCERPT_CHARS) characters of it).
         value: String,
     },
     /// A cell is not valid UTF-8.
@@ -225,4 +225,22 @@ pub enum DataError {
         /// What the Parquet reader said.
         message: String,
     },
+}
+
+/// The longest excerpt of a cell that an error message carries, in characters.
+pub const MAX_EXCERPT_CHARS: usize = 80;
+
+/// A cell as error messages quote it: whole up to [`MAX_EXCERPT_CHARS`] characters, else cut
+/// there with `…`, so that no error grows with its input.
+///
+/// ```
+/// assert_eq!(amber_data::excerpt("forty-one"), "forty-one");
+/// let long = "9".repeat(1_000);
+/// assert_eq!(amber_data::excerpt(&long).chars().count(), amber_data::MAX_EXCERPT_CHARS + 1);
+/// ```
+pub fn excerpt(text: &str) -> String {
+    match text.char_indices().nth(MAX_EXCERPT_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
 }

@@ -45,6 +45,12 @@ fn non_number_in_declared_numeric_column() {
         other => panic!("expected NotANumber, got {other:?}"),
     }
     assert_names(&err, &["people.csv", "line 3", "column 2", "\"age\"", "\"forty\""]);
+    // A cell of a megabyte is quoted by its first 80 characters: errors never grow with the input.
+    let huge = format!("name,age\nann,{}x\n", "9".repeat(1 << 20));
+    match read(huge.as_bytes(), &options).unwrap_err() {
+        DataError::NotANumber { value, .. } => assert_eq!(value, format!("{}…", "9".repeat(80))),
+        other => panic!("expected NotANumber, got {other:?}"),
+    }
 }
 
 #[test]

@@ -129,7 +129,7 @@ pub enum EstimatorError {
         name: String,
         /// 0-based row.
         row: usize,
-        /// The category.
+        /// The category (at most `amber_data::MAX_EXCERPT_CHARS` characters of it).
         value: String,
     },
     /// The model's scores overflowed on this row (an input far outside the training range).

@@ -184,6 +184,13 @@ fn one_hot_unknown_categories_and_drop() {
         }
         other => panic!("expected UnknownCategory, got {other:?}"),
     }
+    let long = "W".repeat(100_000);
+    match enc.transform(&cat("contract", &[long.as_str()])) {
+        Err(EstimatorError::UnknownCategory { value, .. }) => {
+            assert_eq!(value.chars().count(), 81, "80 and …")
+        }
+        other => panic!("expected UnknownCategory, got {other:?}"),
+    }
     let enc = OneHotEncoder::params().handle_unknown(HandleUnknown::Ignore).fit(&train).unwrap();
     let out = enc.transform(&test).unwrap();
     let row1: Vec<f64> = out.columns().map(|(_, c)| c.as_numeric().unwrap()[1]).collect();

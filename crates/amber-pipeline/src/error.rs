@@ -33,7 +33,7 @@ pub enum PipelineError {
         name: String,
         /// 0-based row of the first cell that is not a number.
         row: usize,
-        /// The cell.
+        /// The cell (at most `amber_data::MAX_EXCERPT_CHARS` characters of it).
         value: String,
     },
     /// A categorical column arrived as numbers, and the pipeline does not accept that.

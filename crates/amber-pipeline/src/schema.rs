@@ -233,7 +233,7 @@ fn conform_column(
                 Some(text) => text.trim().parse::<f64>().map_err(|_| PipelineError::TextInNumericColumn {
                     name: schema.name.clone(),
                     row,
-                    value: text.clone(),
+                    value: amber_data::excerpt(text),
                 }),
             })
             .collect::<Result<Vec<f64>, _>>()

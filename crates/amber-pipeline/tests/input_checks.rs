@@ -80,9 +80,15 @@ fn text_in_a_numeric_column() {
     // ...but real text is a named error with the row.
     let mut bad = body;
     bad[5] = Some("heavy".into());
-    let err = fitted.predict(&replace(&x, "body_mass_g", Column::Categorical(bad))).unwrap_err();
+    let err = fitted.predict(&replace(&x, "body_mass_g", Column::Categorical(bad.clone()))).unwrap_err();
     assert!(matches!(&err, PipelineError::TextInNumericColumn { row: 5, .. }), "{err:?}");
     message_has(&err, &["\"body_mass_g\"", "row 5", "\"heavy\""]);
+    bad[5] = Some("h".repeat(100_000));
+    let err = fitted.predict(&replace(&x, "body_mass_g", Column::Categorical(bad))).unwrap_err();
+    assert!(
+        matches!(&err, PipelineError::TextInNumericColumn { value, .. } if value.chars().count() == 81),
+        "80 and …"
+    );
 }
 
 #[test]

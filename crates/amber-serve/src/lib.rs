@@ -10,7 +10,7 @@
 //! | `POST /v1/models/{name}/predict[?proba=true]` | `{"model", "version", "predictions", "probabilities"?, "warnings"?}` |
 //! | `GET /v1/models` | the models served, their versions, any rejected version |
 //! | `GET /v1/models/{name}` | metadata, schema, labels, metrics of the serving version |
-//! | `GET /v1/models/{name}/drift` | the latest 5,000 rows' drift against the training data ([`amber_model_selection::drift`]) |
+//! | `GET /v1/models/{name}/drift` | the latest rows' drift (5,000 by default) against the training data ([`amber_model_selection::drift`]) |
 //! | `GET /healthz`, `GET /readyz` | liveness; readiness with the versions served |
 //! | `GET /metrics` | Prometheus text: requests by route and status, latency, rows, versions, swaps, drift |
 //!
@@ -103,6 +103,9 @@ pub struct ServeOptions {
     pub max_body_bytes: usize,
     /// The most rows in one request (default 10,000); 413 beyond it.
     pub max_rows: usize,
+    /// How many of the latest request rows each model keeps for `GET /v1/models/{name}/drift`
+    /// and the drift gauges (default 5,000; 0 keeps none and turns drift monitoring off).
+    pub drift_window: usize,
     /// Called for each swap, rejected version and unreadable alias: the library prints nothing.
     pub on_event: Option<EventHook>,
 }
@@ -115,6 +118,7 @@ impl Default for ServeOptions {
             poll_interval: Duration::from_secs(5),
             max_body_bytes: 8 << 20,
             max_rows: 10_000,
+            drift_window: 5_000,
             on_event: None,
         }
     }
@@ -128,6 +132,7 @@ impl std::fmt::Debug for ServeOptions {
             .field("poll_interval", &self.poll_interval)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("max_rows", &self.max_rows)
+            .field("drift_window", &self.drift_window)
             .field("on_event", &self.on_event.is_some())
             .finish()
     }
@@ -157,6 +162,11 @@ impl ServeOptions {
     /// Sets [`ServeOptions::max_rows`].
     pub fn max_rows(mut self, rows: usize) -> Self {
         self.max_rows = rows;
+        self
+    }
+    /// Sets [`ServeOptions::drift_window`].
+    pub fn drift_window(mut self, rows: usize) -> Self {
+        self.drift_window = rows;
         self
     }
     /// Sets [`ServeOptions::on_event`].
@@ -223,6 +233,7 @@ pub enum Event {
 struct Limits {
     max_body_bytes: usize,
     max_rows: usize,
+    drift_window: usize,
 }
 
 /// What every request handler shares.
@@ -278,7 +289,11 @@ impl Service {
             metrics.serving(&s.name, s.current().version);
             served.push(s);
         }
-        let limits = Limits { max_body_bytes: options.max_body_bytes, max_rows: options.max_rows };
+        let limits = Limits {
+            max_body_bytes: options.max_body_bytes,
+            max_rows: options.max_rows,
+            drift_window: options.drift_window,
+        };
         Ok(Service {
             app: Arc::new(App { models: Models(served), metrics, limits }),
             registry,

@@ -1,6 +1,7 @@
 //! The models served: each one's current version behind an `Arc`, swapped when its alias moves.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use amber_data::{Column, Table};
@@ -23,17 +24,21 @@ pub(crate) struct Loaded {
     pub(crate) entry: ModelVersion,
     /// The rows of the latest requests this version answered, for drift.
     window: Mutex<Window>,
+    /// Requests answered, and whether the window is full (read without the lock).
+    observed: AtomicU64,
+    full: AtomicBool,
 }
 
-/// The latest requests' rows: whole requests, the oldest dropped beyond [`WINDOW_ROWS`].
+/// Once the drift window is full, one request in this many replaces its oldest rows.
+pub const FULL_WINDOW_STRIDE: u64 = 10;
+
+/// The latest requests' rows: whole requests, the oldest dropped beyond the window's size
+/// ([`ServeOptions::drift_window`](crate::ServeOptions::drift_window)).
 #[derive(Debug, Default)]
 struct Window {
     tables: VecDeque<Table>,
     rows: usize,
 }
-
-/// Rows kept for `GET /v1/models/{name}/drift`.
-pub const WINDOW_ROWS: usize = 5_000;
 
 /// The columns of `tables` (conformed to one schema) end to end.
 fn concat(tables: &[Table]) -> Option<Table> {
@@ -82,20 +87,38 @@ impl Loaded {
     pub(crate) fn load(registry: &Registry, name: &str, version: u32) -> Result<Loaded, ServeError> {
         let (pipeline, entry) = registry.load_version::<FittedPipeline>(name, version)?;
         let proba_labels = pipeline.proba_labels().unwrap_or_default();
-        Ok(Loaded { version, pipeline, proba_labels, entry, window: Mutex::new(Window::default()) })
+        Ok(Loaded {
+            version,
+            pipeline,
+            proba_labels,
+            entry,
+            window: Mutex::new(Window::default()),
+            observed: AtomicU64::new(0),
+            full: AtomicBool::new(false),
+        })
     }
 
-    /// Keeps the rows of an answered request (as the model reads them) for drift.
-    pub(crate) fn observe(&self, rows: &Table) {
-        let Ok(conformed) = self.pipeline.conformed(rows) else { return };
+    /// Keeps the rows of an answered request for drift: moved in as they are (no copy on the
+    /// request path); the drift computation converts them to the model's columns.
+    pub(crate) fn observe(&self, rows: Table, limit: usize) {
+        if limit == 0 {
+            return;
+        }
+        // Once the window is full, one request in [`FULL_WINDOW_STRIDE`] replaces the oldest: a
+        // systematic sample of the traffic, at a tenth of the cost on the request path.
+        let seen = self.observed.fetch_add(1, Ordering::Relaxed);
+        if self.full.load(Ordering::Relaxed) && !seen.is_multiple_of(FULL_WINDOW_STRIDE) {
+            return;
+        }
         let mut window = locked(&self.window);
-        window.rows += conformed.n_rows();
-        window.tables.push_back(conformed);
-        while window.rows > WINDOW_ROWS && window.tables.len() > 1 {
+        window.rows += rows.n_rows();
+        window.tables.push_back(rows);
+        while window.rows > limit && window.tables.len() > 1 {
             if let Some(old) = window.tables.pop_front() {
                 window.rows -= old.n_rows();
             }
         }
+        self.full.store(window.rows >= limit, Ordering::Relaxed);
     }
 
     /// The drift of the window against the training reference; `None` before any request.
@@ -104,6 +127,8 @@ impl Loaded {
             return Err(DriftError::NoReference);
         }
         let tables: Vec<Table> = locked(&self.window).tables.iter().cloned().collect();
+        // Each was checked when it was answered, so each conforms.
+        let tables: Vec<Table> = tables.iter().filter_map(|t| self.pipeline.conformed(t).ok()).collect();
         let Some(rows) = concat(&tables) else { return Ok(None) };
         Ok(Some((rows.n_rows(), drift(&self.pipeline, &rows)?)))
     }

@@ -17,7 +17,7 @@ use serde_json::{json, Map, Value};
 use crate::error::{shown, ApiError};
 use crate::input::{self, Format};
 use crate::models::{Loaded, Served};
-use crate::App;
+use crate::{App, Limits};
 
 /// Requests with a body up to this size are parsed and predicted on the async executor; larger
 /// ones go to tokio's blocking pool, so a big batch never stalls the other connections.
@@ -96,6 +96,13 @@ async fn show(State(app): State<Arc<App>>, Path(name): Path<String>) -> Result<J
 /// The drift of the latest requests' rows against the training reference.
 async fn drift(State(app): State<Arc<App>>, Path(name): Path<String>) -> Result<Json<Value>, ApiError> {
     let served = model(&app, &name)?;
+    if app.limits.drift_window == 0 {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "drift_disabled",
+            "this server keeps no rows for drift (drift window 0)",
+        ));
+    }
     let loaded = served.current();
     let computed = tokio::task::spawn_blocking({
         let loaded = loaded.clone();
@@ -124,7 +131,7 @@ async fn drift(State(app): State<Arc<App>>, Path(name): Path<String>) -> Result<
         "model": served.name,
         "version": loaded.version,
         "window_rows": rows,
-        "window_limit": crate::models::WINDOW_ROWS,
+        "window_limit": app.limits.drift_window,
         "report": report,
     })))
 }
@@ -175,8 +182,8 @@ async fn predict(
     let body = read_body(&headers, body, app.limits.max_body_bytes).await?;
     // The version is fixed here: this request finishes on it whatever is swapped in meanwhile.
     let loaded = served.current();
-    let max_rows = app.limits.max_rows;
-    let work = move || answer(&loaded, &body, format, max_rows, query.proba);
+    let limits = app.limits;
+    let work = move || answer(&loaded, &body, format, limits, query.proba);
     let (answer, rows) = if inline(&headers) {
         work()?
     } else {
@@ -199,14 +206,13 @@ fn answer(
     loaded: &Loaded,
     body: &[u8],
     format: Format,
-    max_rows: usize,
+    limits: Limits,
     proba: bool,
 ) -> Result<(Value, usize), ApiError> {
     let model = &loaded.pipeline;
-    let table = input::parse(body, format, &model.schema, max_rows)?;
+    let table = input::parse(body, format, &model.schema, limits.max_rows)?;
     let report = model.check_input(&table).map_err(input::pipeline_error)?;
     let labels = model.predict(&table).map_err(input::pipeline_error)?;
-    loaded.observe(&table);
     let mut out = Map::new();
     out.insert("model".into(), loaded.entry.name.clone().into());
     out.insert("version".into(), loaded.version.into());
@@ -232,5 +238,7 @@ fn answer(
             .collect();
         out.insert("warnings".into(), warnings.into());
     }
-    Ok((Value::Object(out), table.n_rows()))
+    let rows = table.n_rows();
+    loaded.observe(table, limits.drift_window);
+    Ok((Value::Object(out), rows))
 }

@@ -373,7 +373,8 @@ async fn a_version_that_fails_verification_never_replaces_the_serving_one() {
     let mut bytes = std::fs::read(&v3.path).expect("read");
     let middle = bytes.len() / 2;
     bytes[middle] ^= 1;
-    std::fs::write(&v3.path, bytes).expect("write");
+    // Replaced atomically: a poll between a truncation and a write would see a second error.
+    amber_persistence::write_atomic(&v3.path, &bytes).expect("write");
     wait_for(&mut client, "/v1/models/churn", |b| !json_of(b.as_bytes())["alias_error"].is_null()).await;
     let (status, answer) = client.post_json(PREDICT, &json_rows(&rows(1500..1501))).await.expect("predict");
     assert_eq!((status, json_of(&answer)["version"].clone()), (200, json!(3)));
@@ -537,5 +538,18 @@ async fn drift_of_the_latest_requests_is_served_and_exported_as_gauges() {
     let server = Running::start(registry, ServeOptions::default()).await;
     let (status, body) = server.client().await.get("/v1/models/churn/drift").await.expect("drift");
     assert_eq!((status, json_of(&body)["error"]["kind"].clone()), (409, json!("no_reference")));
+    server.stop().await.expect("stop");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_drift_window_of_zero_turns_drift_monitoring_off() {
+    let (_dir, registry) = registry_with(logistic());
+    let server = Running::start(registry, ServeOptions::default().drift_window(0)).await;
+    let mut client = server.client().await;
+    let (status, _) = client.post_json(PREDICT, &json_rows(&rows(1500..1600))).await.expect("predict");
+    assert_eq!(status, 200);
+    let (status, body) = client.get("/v1/models/churn/drift").await.expect("drift");
+    assert_eq!((status, json_of(&body)["error"]["kind"].clone()), (409, json!("drift_disabled")));
+    drop(client);
     server.stop().await.expect("stop");
 }

@@ -162,7 +162,7 @@ impl Transformer for OneHotEncoder {
                         estimator: E,
                         name: name.clone(),
                         row,
-                        value: v.to_string(),
+                        value: amber_data::excerpt(v),
                     });
                 }
                 col.push(code);
