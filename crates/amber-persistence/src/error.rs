@@ -226,6 +226,16 @@ pub enum PersistError {
         /// What is wrong.
         reason: String,
     },
+    /// An object store (a registry's `s3://` bucket) failed or refused a request.
+    #[error("{location}: {action}: {message}")]
+    Store {
+        /// The bucket, prefix and key, `s3://…`.
+        location: String,
+        /// What was being done.
+        action: &'static str,
+        /// What the store said (at most 300 characters).
+        message: String,
+    },
     /// A registry or versioned-save problem (bad name, unknown version or alias, worse metric).
     #[error("registry {}: {reason}", dir.display())]
     Registry {

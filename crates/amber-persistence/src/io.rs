@@ -199,6 +199,48 @@ pub fn save<T: Persist>(
     options: &SaveOptions,
 ) -> Result<Header, PersistError> {
     let path = path.as_ref();
+    let encoded = encode(obj, path, options)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(io_error(dir, "create directory"))?;
+    }
+    write_atomic(path, &encoded.file)?;
+    if let Some(json) = &encoded.sidecar {
+        write_atomic(&crate::load::sidecar_path(path), json)?;
+    }
+    if options.verify_after_save {
+        load_with::<T>(path, &encoded.check_options(options))?;
+    }
+    Ok(encoded.header)
+}
+
+/// A model file's bytes before they are written, with its header and JSON sidecar.
+pub(crate) struct Encoded {
+    /// The header written.
+    pub(crate) header: Header,
+    /// The whole file.
+    pub(crate) file: Vec<u8>,
+    /// The sidecar's JSON, when the options ask for one.
+    pub(crate) sidecar: Option<Vec<u8>>,
+}
+
+impl Encoded {
+    /// The options that re-load this file to verify it after saving.
+    pub(crate) fn check_options(&self, options: &SaveOptions) -> LoadOptions {
+        let mut check = LoadOptions::default().allow_missing_sample(self.header.verification.is_none());
+        if let Some(key) = &options.signing_key {
+            check = check.trust(key.public_key());
+        }
+        check
+    }
+}
+
+/// Everything [`save`] does before writing: checks, verification sample, payload, header,
+/// signature. `path` only names the file in errors.
+pub(crate) fn encode<T: Persist>(
+    obj: &T,
+    path: &Path,
+    options: &SaveOptions,
+) -> Result<Encoded, PersistError> {
     let invalid = |reason: String| PersistError::InvalidModel { file: path.to_path_buf(), reason };
     obj.check().map_err(invalid)?;
     let verification = match options.sample.clone().or_else(|| obj.default_sample()) {
@@ -275,22 +317,11 @@ pub fn save<T: Persist>(
             cap: format::HEADER_CAP,
         });
     }
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(io_error(dir, "create directory"))?;
-    }
-    write_atomic(path, &format::encode(&header_bytes, &payload))?;
-    if options.sidecar {
-        let json = serde_json::to_vec_pretty(&header).map_err(|e| invalid(e.to_string()))?;
-        write_atomic(&crate::load::sidecar_path(path), &json)?;
-    }
-    if options.verify_after_save {
-        let mut check = LoadOptions::default().allow_missing_sample(header.verification.is_none());
-        if let Some(key) = &options.signing_key {
-            check = check.trust(key.public_key());
-        }
-        load_with::<T>(path, &check)?;
-    }
-    Ok(header)
+    let sidecar = match options.sidecar {
+        true => Some(serde_json::to_vec_pretty(&header).map_err(|e| invalid(e.to_string()))?),
+        false => None,
+    };
+    Ok(Encoded { file: format::encode(&header_bytes, &payload), header, sidecar })
 }
 
 /// zstd at `level`, with the window capped at what every reader accepts (levels 20 to 22 would

@@ -39,6 +39,7 @@ mod load;
 mod persist;
 mod registry;
 mod sign;
+mod store;
 
 pub use error::PersistError;
 pub use format::{FORMAT_MAJOR, FORMAT_MINOR, HEADER_CAP, MAGIC};

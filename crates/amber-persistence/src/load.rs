@@ -99,7 +99,7 @@ impl LoadOptions {
 
     /// The largest file that can hold an acceptable payload: framing, header cap, and the
     /// payload (zstd never expands data by more than a small fraction).
-    fn file_limit(&self) -> u64 {
+    pub(crate) fn file_limit(&self) -> u64 {
         let payload = self.payload_limit();
         56 + HEADER_CAP + payload + payload / 64 + 4096
     }

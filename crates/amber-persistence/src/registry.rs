@@ -1,11 +1,15 @@
-//! Versioned file names and a local model registry (a directory).
+//! Versioned file names and a model registry: a directory, or (feature `s3`) a bucket of an
+//! S3-compatible store that several machines share.
 //!
 //! Files are named `<name>_<algorithm>_v<N>_<UTC time>.amber`, but a file name is only a label:
 //! which model and version a file is comes from the registry's own records
 //! (`.registry/<name>/v<N>.json`) and from the model name in the file's header, which must match
-//! exactly. Version numbers are claimed by creating the record exclusively, so two processes
-//! saving at once always get distinct versions. Registering, promoting and moving aliases hold an
-//! OS advisory lock (`.registry/<name>/lock`), released by the OS when a process dies.
+//! exactly. Version numbers are claimed by creating the record exclusively (`create_new` on a
+//! directory, `If-None-Match: *` on an object store), so two processes saving at once always get
+//! distinct versions. In a directory, registering, promoting and moving aliases hold an OS advisory
+//! lock (`.registry/<name>/lock`), released by the OS when a process dies; in an object store,
+//! [`Registry::promote_if_better`] replaces the alias only if it still has the ETag it was read
+//! with (`If-Match`), and decides again when it does not, so no promotion is lost.
 //!
 //! Model names: 1 to 64 ASCII letters, digits, `-` or `_`, starting with a letter or digit.
 
@@ -15,14 +19,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{io_error, PersistError};
 use crate::header::Header;
-use crate::io::{payload_digest, save, write_atomic, SaveOptions};
-use crate::load::{inspect, load_with, LoadOptions};
+use crate::io::{encode, payload_digest, SaveOptions};
+use crate::load::{inspect_bytes, load_bytes_with, LoadOptions};
 use crate::persist::Persist;
+use crate::store::{Store, Tag};
 
-/// Largest registry record or alias file read, in bytes.
-const RECORD_CAP: u64 = 64 << 10;
 /// Longest model or alias name.
 pub const MAX_NAME_LEN: usize = 64;
+/// How many times [`Registry::promote_if_better`] reads and decides again when another writer
+/// moved the alias between its read and its write.
+const MAX_ATTEMPTS: u32 = 16;
 
 fn registry_error(dir: &Path, reason: impl Into<String>) -> PersistError {
     PersistError::Registry { dir: dir.to_path_buf(), reason: reason.into() }
@@ -133,16 +139,16 @@ pub enum Promotion {
     },
 }
 
-/// Held while a model's records or aliases change; the OS releases it if the process dies.
+/// Held while a model's records or aliases change in a directory; the OS releases it if the
+/// process dies.
 struct Lock(#[allow(dead_code)] std::fs::File);
 
-/// Reads a small registry file, refusing what is not a regular file of at most 64 KiB.
-fn read_small(path: &Path) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    if !meta.is_file() || meta.len() > RECORD_CAP {
-        return Err(format!("not a regular file of at most {RECORD_CAP} bytes"));
-    }
-    std::fs::read(path).map_err(|e| e.to_string())
+fn record_key(name: &str, version: u32) -> String {
+    format!(".registry/{name}/v{version}.json")
+}
+
+fn alias_key(name: &str, alias: &str) -> String {
+    format!("aliases/{name}.{alias}.json")
 }
 
 /// A local model registry: a directory of versioned `.amber` files, records and aliases.
@@ -168,18 +174,70 @@ fn read_small(path: &Path) -> Result<Vec<u8>, String> {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Registry {
+    store: Store,
+    /// The directory, or `s3://bucket/prefix`: where errors say the registry is.
     dir: PathBuf,
     load_options: LoadOptions,
 }
 
 impl Registry {
-    /// Opens (creating if needed) the registry in `dir`.
+    /// Opens (creating if needed) the registry in the directory `dir`.
     pub fn open(dir: impl AsRef<Path>) -> Result<Registry, PersistError> {
         let dir = dir.as_ref().to_path_buf();
         for sub in ["aliases", ".registry"] {
             std::fs::create_dir_all(dir.join(sub)).map_err(io_error(&dir, "create directory"))?;
         }
-        Ok(Registry { dir, load_options: LoadOptions::default() })
+        Ok(Registry { store: Store::Local(dir.clone()), dir, load_options: LoadOptions::default() })
+    }
+
+    /// Opens the registry at `location`: `s3://BUCKET[/PREFIX]` (feature `s3`; configured from
+    /// the `AWS_*` environment variables: `AWS_ENDPOINT`, `AWS_ACCESS_KEY_ID`,
+    /// `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`, `AWS_ALLOW_HTTP`…) or else a directory, as
+    /// [`Registry::open`].
+    ///
+    /// ```
+    /// use amber_persistence::Registry;
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// let location = dir.path().join("models");
+    /// let registry = Registry::connect(&location.to_string_lossy())?;
+    /// assert_eq!(registry.dir(), location);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn connect(location: &str) -> Result<Registry, PersistError> {
+        if location.starts_with("s3://") {
+            #[cfg(feature = "s3")]
+            return Registry::connect_with(location, &[]);
+            #[cfg(not(feature = "s3"))]
+            return Err(PersistError::InvalidOption {
+                name: "registry",
+                reason: "this build of amber-persistence has no S3 support (feature `s3`)".into(),
+            });
+        }
+        Registry::open(location)
+    }
+
+    /// Opens the registry in the bucket and prefix of `url` (`s3://BUCKET[/PREFIX]`) of an
+    /// S3-compatible store, configured from the `AWS_*` environment variables and then `config`:
+    /// pairs of object_store's `AmazonS3ConfigKey` names and values, e.g.
+    /// `("aws_endpoint", "http://127.0.0.1:9000")`, `("aws_allow_http", "true")`. The store must
+    /// support conditional writes (`If-None-Match`, `If-Match`): AWS S3, MinIO, R2, s3s-fs do.
+    /// Nothing is contacted until the registry is used.
+    ///
+    /// ```
+    /// use amber_persistence::{PersistError, Registry};
+    ///
+    /// let registry = Registry::connect_with("s3://models/churn", &[("aws_region", "eu-west-1")])?;
+    /// assert_eq!(registry.dir().to_str(), Some("s3://models/churn"));
+    /// let bad = Registry::connect_with("s3://models", &[("aws_no_such_option", "1")]);
+    /// assert!(matches!(bad, Err(PersistError::InvalidOption { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "s3")]
+    pub fn connect_with(url: &str, config: &[(&str, &str)]) -> Result<Registry, PersistError> {
+        let store = crate::store::s3::S3Store::connect(url, config)?;
+        let dir = PathBuf::from(store.url(""));
+        Ok(Registry { store: Store::S3(store), dir, load_options: LoadOptions::default() })
     }
 
     /// Sets how this registry loads models: trusted keys, whether signatures are required
@@ -189,17 +247,16 @@ impl Registry {
         self
     }
 
-    /// The registry's directory.
+    /// The registry's directory, or its `s3://bucket/prefix`.
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
-    fn model_dir(&self, name: &str) -> PathBuf {
-        self.dir.join(".registry").join(name)
-    }
-
-    fn lock(&self, name: &str) -> Result<Lock, PersistError> {
-        let dir = self.model_dir(name);
+    /// Orders the writers of a directory registry; an object store's writers order themselves
+    /// by conditional writes instead (`None`).
+    fn lock(&self, name: &str) -> Result<Option<Lock>, PersistError> {
+        let Some(root) = self.store.local_dir() else { return Ok(None) };
+        let dir = root.join(".registry").join(name);
         std::fs::create_dir_all(&dir).map_err(io_error(&dir, "create directory"))?;
         let path = dir.join("lock");
         let file = std::fs::OpenOptions::new()
@@ -209,28 +266,24 @@ impl Registry {
             .open(&path)
             .map_err(io_error(&path, "open lock"))?;
         fs4::FileExt::lock(&file).map_err(io_error(&path, "lock"))?;
-        Ok(Lock(file))
+        Ok(Some(Lock(file)))
     }
 
     /// The version numbers recorded for `name` (from the record file names `v<N>.json`), with
     /// the entries whose names are not such records.
     fn recorded(&self, name: &str) -> Result<(Vec<u32>, Vec<Skipped>), PersistError> {
-        let dir = self.model_dir(name);
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), Vec::new())),
-            Err(e) => return Err(io_error(&dir, "list")(e)),
-        };
+        let dir = format!(".registry/{name}");
         let (mut numbers, mut skipped) = (Vec::new(), Vec::new());
-        for entry in entries {
-            let entry = entry.map_err(io_error(&dir, "list"))?;
-            let file = entry.file_name().to_string_lossy().into_owned();
+        for file in self.store.list(&dir)? {
             if file == "lock" {
                 continue;
             }
             match file.strip_prefix('v').and_then(|f| f.strip_suffix(".json")).map(str::parse::<u32>) {
                 Some(Ok(n)) if n >= 1 => numbers.push(n),
-                _ => skipped.push(Skipped { path: entry.path(), reason: "not a version record".into() }),
+                _ => skipped.push(Skipped {
+                    path: self.store.location(&format!("{dir}/{file}")),
+                    reason: "not a version record".into(),
+                }),
             }
         }
         numbers.sort_unstable();
@@ -238,15 +291,15 @@ impl Registry {
     }
 
     /// Claims the next free version number of `name`.
-    fn claim(&self, name: &str) -> Result<(u32, PathBuf), PersistError> {
+    fn claim(&self, name: &str) -> Result<(u32, String), PersistError> {
         let (numbers, _) = self.recorded(name)?;
         self.claim_after(name, numbers.last().copied().unwrap_or(0))
     }
 
     /// Claims the first free version after `last`, the highest a scan of the records saw. The
     /// claim is the exclusive creation of the record file, so a version that another process
-    /// claimed after the scan is skipped, never shared.
-    fn claim_after(&self, name: &str, last: u32) -> Result<(u32, PathBuf), PersistError> {
+    /// claimed after the scan is skipped, never shared. Returns the version and its record's key.
+    fn claim_after(&self, name: &str, last: u32) -> Result<(u32, String), PersistError> {
         let next = |n: u32| {
             n.checked_add(1).ok_or_else(|| {
                 registry_error(&self.dir, format!("{} has no version numbers left", shown(name)))
@@ -254,12 +307,11 @@ impl Registry {
         };
         let mut version = next(last)?;
         loop {
-            let path = self.model_dir(name).join(format!("v{version}.json"));
-            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(_) => return Ok((version, path)),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => version = next(version)?,
-                Err(e) => return Err(io_error(&path, "claim version")(e)),
+            let key = record_key(name, version);
+            if self.store.create(&key, b"")? {
+                return Ok((version, key));
             }
+            version = next(version)?;
         }
     }
 
@@ -267,15 +319,17 @@ impl Registry {
     /// name this model and this version.
     fn read_version(&self, name: &str, version: u32) -> Result<ModelVersion, String> {
         let (record, path) = self.read_record(name, version)?;
-        let header = inspect(&path).map_err(|e| e.to_string())?;
+        let bytes =
+            self.store.read_model(&record.file, &LoadOptions::default()).map_err(|e| e.to_string())?;
+        let header = inspect_bytes(&bytes, &path).map_err(|e| e.to_string())?;
         check_file(name, &record, &header)?;
         Ok(ModelVersion { name: name.to_string(), algorithm: record.algorithm, version, path, header })
     }
 
-    /// The record of version `version` of `name`, checked, and the path of its file.
+    /// The record of version `version` of `name`, checked, and the location of its file.
     fn read_record(&self, name: &str, version: u32) -> Result<(Record, PathBuf), String> {
-        let record_path = self.model_dir(name).join(format!("v{version}.json"));
-        let bytes = read_small(&record_path)?;
+        let (bytes, _) =
+            self.store.read_small(&record_key(name, version)).map_err(reason)?.ok_or("no such version")?;
         if bytes.is_empty() {
             return Err("incomplete: a save is in progress or was interrupted".into());
         }
@@ -288,7 +342,7 @@ impl Registry {
         if stem.is_empty() || stem.len() > 200 || !stem.chars().all(plain) {
             return Err("the record's file name is not a plain .amber file name".into());
         }
-        let path = self.dir.join(&record.file);
+        let path = self.store.location(&record.file);
         Ok((record, path))
     }
 
@@ -303,7 +357,8 @@ impl Registry {
         let fail =
             |reason: String| registry_error(&self.dir, format!("{} v{version}: {reason}", shown(name)));
         let (record, path) = self.read_record(name, version).map_err(fail)?;
-        let (obj, header) = load_with::<T>(&path, &self.load_options)?;
+        let bytes = self.store.read_model(&record.file, &self.load_options)?;
+        let (obj, header) = load_bytes_with::<T>(&bytes, &path, &self.load_options)?;
         check_file(name, &record, &header).map_err(fail)?;
         Ok((obj, ModelVersion { name: name.to_string(), algorithm: record.algorithm, version, path, header }))
     }
@@ -318,7 +373,7 @@ impl Registry {
             match self.read_version(name, n) {
                 Ok(v) => versions.push(v),
                 Err(reason) => {
-                    skipped.push(Skipped { path: self.model_dir(name).join(format!("v{n}.json")), reason })
+                    skipped.push(Skipped { path: self.store.location(&record_key(name, n)), reason })
                 }
             }
         }
@@ -333,12 +388,8 @@ impl Registry {
 
     /// The names of all models in the registry, sorted.
     pub fn models(&self) -> Result<Vec<String>, PersistError> {
-        let root = self.dir.join(".registry");
-        let mut names: Vec<String> = std::fs::read_dir(&root)
-            .map_err(io_error(&root, "list"))?
-            .filter_map(|e| e.ok()?.file_name().to_str().map(str::to_string))
-            .filter(|n| valid_name(n))
-            .collect();
+        let mut names: Vec<String> =
+            self.store.list(".registry")?.into_iter().filter(|n| valid_name(n)).collect();
         names.sort();
         Ok(names)
     }
@@ -383,21 +434,16 @@ impl Registry {
                 return Ok(v);
             }
         }
-        let (version, record_path) = self.claim(name)?;
+        let (version, record_key) = self.claim(name)?;
         let stamp: String = crate::io::now_utc().chars().filter(|c| *c != '-' && *c != ':').collect();
         let file = format!("{name}_{algorithm}_v{version}_{stamp}.amber");
-        let path = self.dir.join(&file);
+        let path = self.store.location(&file);
         let mut options = options.clone();
         options.model_name = Some(name.to_string());
-        let saved = if path.exists() {
-            Err(registry_error(&self.dir, format!("{} already exists", path.display())))
-        } else {
-            save(obj, &path, &options)
-        };
-        let header = match saved {
+        let header = match self.save_file(obj, &file, &path, &options) {
             Ok(h) => h,
             Err(e) => {
-                let _ = std::fs::remove_file(&record_path);
+                let _ = self.store.delete(&record_key);
                 return Err(e);
             }
         };
@@ -410,46 +456,71 @@ impl Registry {
         };
         let json =
             serde_json::to_vec_pretty(&record).map_err(|e| registry_error(&self.dir, e.to_string()))?;
-        write_atomic(&record_path, &json)?;
+        self.store.put(&record_key, &json)?;
         Ok(ModelVersion { name: name.to_string(), algorithm, version, path, header })
     }
 
-    fn alias_path(&self, name: &str, alias: &str) -> PathBuf {
-        self.dir.join("aliases").join(format!("{name}.{alias}.json"))
+    /// Writes `obj` as `file` (and its sidecar), then reads it back from the store and verifies
+    /// it when the options ask (the default).
+    fn save_file<T: Persist>(
+        &self,
+        obj: &T,
+        file: &str,
+        path: &Path,
+        options: &SaveOptions,
+    ) -> Result<Header, PersistError> {
+        if self.store.exists(file)? {
+            return Err(registry_error(&self.dir, format!("{} already exists", path.display())));
+        }
+        let encoded = encode(obj, path, options)?;
+        self.store.put(file, &encoded.file)?;
+        if let Some(json) = &encoded.sidecar {
+            self.store.put(&format!("{file}.json"), json)?;
+        }
+        if options.verify_after_save {
+            let check = encoded.check_options(options);
+            load_bytes_with::<T>(&self.store.read_model(file, &check)?, path, &check)?;
+        }
+        Ok(encoded.header)
+    }
+
+    /// The alias's record and the tag it was read with; `None` when the alias is not set.
+    fn alias_record(&self, name: &str, alias: &str) -> Result<Option<(AliasRecord, Tag)>, PersistError> {
+        check_name(&self.dir, "model name", name)?;
+        check_name(&self.dir, "alias", alias)?;
+        let fail = |reason: String| registry_error(&self.dir, format!("alias {alias}: {reason}"));
+        let read = match self.store.read_small(&alias_key(name, alias)) {
+            Err(PersistError::Registry { reason, .. }) => return Err(fail(reason)),
+            other => other?,
+        };
+        let Some((bytes, tag)) = read else { return Ok(None) };
+        let record: AliasRecord = serde_json::from_slice(&bytes).map_err(|e| fail(e.to_string()))?;
+        Ok(Some((record, tag)))
     }
 
     /// The version the alias points at, if set.
     pub fn alias(&self, name: &str, alias: &str) -> Result<Option<ModelVersion>, PersistError> {
-        check_name(&self.dir, "model name", name)?;
-        check_name(&self.dir, "alias", alias)?;
-        let path = self.alias_path(name, alias);
-        if !path.exists() {
-            return Ok(None);
+        match self.alias_record(name, alias)? {
+            Some((record, _)) => self.get(name, record.version).map(Some),
+            None => Ok(None),
         }
-        let text = read_small(&path)
-            .map_err(|reason| registry_error(&self.dir, format!("alias {alias}: {reason}")))?;
-        let record: AliasRecord = serde_json::from_slice(&text)
-            .map_err(|e| registry_error(&self.dir, format!("alias {alias}: {e}")))?;
-        self.get(name, record.version).map(Some)
     }
 
-    /// Points `alias` of `name` at `version` unconditionally.
+    /// Points `alias` of `name` at `version` unconditionally (the last writer wins).
     pub fn set_alias(&self, name: &str, alias: &str, version: u32) -> Result<(), PersistError> {
         check_name(&self.dir, "alias", alias)?;
         let _lock = self.lock(name)?;
-        self.write_alias(name, alias, &self.get(name, version)?, None)
+        let json = self.alias_json(&self.get(name, version)?, None)?;
+        self.store.put(&alias_key(name, alias), &json)
     }
 
     /// Every alias of `name` that points at an intact version, sorted by alias name, as
     /// `(alias, version)`.
     pub fn aliases(&self, name: &str) -> Result<Vec<(String, u32)>, PersistError> {
         check_name(&self.dir, "model name", name)?;
-        let root = self.dir.join("aliases");
         let prefix = format!("{name}.");
         let mut found = Vec::new();
-        for entry in std::fs::read_dir(&root).map_err(io_error(&root, "list"))? {
-            let entry = entry.map_err(io_error(&root, "list"))?;
-            let file = entry.file_name().to_string_lossy().into_owned();
+        for file in self.store.list("aliases")? {
             let alias = file.strip_prefix(&prefix).and_then(|f| f.strip_suffix(".json"));
             if let Some(alias) = alias.filter(|a| valid_name(a)) {
                 if let Ok(Some(v)) = self.alias(name, alias) {
@@ -469,34 +540,21 @@ impl Registry {
         let _lock = self.lock(name)?;
         let fail =
             |reason: String| registry_error(&self.dir, format!("{} v{version}: {reason}", shown(name)));
-        let (_, path) = self.read_record(name, version).map_err(fail)?;
+        let (record, _) = self.read_record(name, version).map_err(fail)?;
         if let Some((alias, _)) = self.aliases(name)?.into_iter().find(|(_, v)| *v == version) {
             return Err(fail(format!("alias {alias:?} points at it; move the alias first")));
         }
         // The sidecar first: if it cannot go, the version is still whole.
-        for file in [crate::load::sidecar_path(&path), path.clone()] {
-            match std::fs::remove_file(&file) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(io_error(&file, "remove")(e)),
-            }
+        for key in [format!("{}.json", record.file), record.file, record_key(name, version)] {
+            self.store.delete(&key)?;
         }
-        let record = self.model_dir(name).join(format!("v{version}.json"));
-        std::fs::remove_file(&record).map_err(io_error(&record, "remove"))
+        Ok(())
     }
 
-    fn write_alias(
-        &self,
-        name: &str,
-        alias: &str,
-        v: &ModelVersion,
-        metric: Option<(String, f64)>,
-    ) -> Result<(), PersistError> {
+    fn alias_json(&self, v: &ModelVersion, metric: Option<(String, f64)>) -> Result<Vec<u8>, PersistError> {
         let file = v.path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
         let record = AliasRecord { version: v.version, file, metric };
-        let json =
-            serde_json::to_vec_pretty(&record).map_err(|e| registry_error(&self.dir, e.to_string()))?;
-        write_atomic(&self.alias_path(name, alias), &json)
+        serde_json::to_vec_pretty(&record).map_err(|e| registry_error(&self.dir, e.to_string()))
     }
 
     /// Moves `alias` to `version` only if its `metric` (higher is better) is at least the current
@@ -511,6 +569,19 @@ impl Registry {
         version: u32,
         metric: &str,
     ) -> Result<Promotion, PersistError> {
+        self.promote_between(name, alias, version, metric, &mut || {})
+    }
+
+    /// [`Registry::promote_if_better`], calling `between` after each decision and before its
+    /// write (where another writer may move the alias; the tests move it there).
+    fn promote_between(
+        &self,
+        name: &str,
+        alias: &str,
+        version: u32,
+        metric: &str,
+        between: &mut dyn FnMut(),
+    ) -> Result<Promotion, PersistError> {
         check_name(&self.dir, "alias", alias)?;
         let _lock = self.lock(name)?;
         let candidate = self.get(name, version)?;
@@ -523,25 +594,46 @@ impl Registry {
             })
         };
         let new = value_of(&candidate)?;
-        let current = self.alias(name, alias)?;
-        if let Some(current) = &current {
-            if current.version == version {
-                return Ok(Promotion::Unchanged);
+        let json = self.alias_json(&candidate, Some((metric.to_string(), new)))?;
+        for _ in 0..MAX_ATTEMPTS {
+            let (current, seen) = match self.alias_record(name, alias)? {
+                Some((record, tag)) => (Some(self.get(name, record.version)?), Some(tag)),
+                None => (None, None),
+            };
+            if let Some(current) = &current {
+                if current.version == version {
+                    return Ok(Promotion::Unchanged);
+                }
+                let old = value_of(current)?;
+                if let Some(reason) = unlike(&current.header, &candidate.header) {
+                    return Ok(Promotion::Incomparable { current: current.version, reason });
+                }
+                if new < old {
+                    return Ok(Promotion::Refused {
+                        current: current.version,
+                        current_metric: old,
+                        candidate_metric: new,
+                    });
+                }
             }
-            let old = value_of(current)?;
-            if let Some(reason) = unlike(&current.header, &candidate.header) {
-                return Ok(Promotion::Incomparable { current: current.version, reason });
-            }
-            if new < old {
-                return Ok(Promotion::Refused {
-                    current: current.version,
-                    current_metric: old,
-                    candidate_metric: new,
-                });
+            between();
+            // Written only if the alias is still what was decided on; otherwise decide again.
+            if self.store.replace(&alias_key(name, alias), &json, seen.as_ref())? {
+                return Ok(Promotion::Promoted { previous: current.map(|c| c.version) });
             }
         }
-        self.write_alias(name, alias, &candidate, Some((metric.to_string(), new)))?;
-        Ok(Promotion::Promoted { previous: current.map(|c| c.version) })
+        Err(registry_error(
+            &self.dir,
+            format!("alias {alias} of {} kept changing; {MAX_ATTEMPTS} attempts failed", shown(name)),
+        ))
+    }
+}
+
+/// Why an entry is skipped: a `Registry` error's reason alone, any other error whole.
+fn reason(e: PersistError) -> String {
+    match e {
+        PersistError::Registry { reason, .. } => reason,
+        other => other.to_string(),
     }
 }
 
@@ -598,16 +690,16 @@ mod tests {
     fn a_claim_made_after_the_scan_is_never_shared() -> Result<(), Box<dyn std::error::Error>> {
         let tmp = tempfile::tempdir()?;
         let registry = Registry::open(tmp.path())?;
-        let dir = registry.model_dir("iris");
+        let dir = tmp.path().join(".registry/iris");
         std::fs::create_dir_all(&dir)?;
         std::fs::write(dir.join("v1.json"), b"claimed by another process")?;
         std::fs::write(dir.join("v2.json"), b"")?;
-        let (version, path) = registry.claim_after("iris", 0)?;
-        assert_eq!((version, path.clone()), (3, dir.join("v3.json")));
+        let (version, key) = registry.claim_after("iris", 0)?;
+        assert_eq!((version, key.as_str()), (3, ".registry/iris/v3.json"));
         assert_eq!(std::fs::read(dir.join("v1.json"))?, b"claimed by another process");
         // The claim itself is now taken: the next stale claimant skips it too.
         assert_eq!(registry.claim_after("iris", 0)?.0, 4);
-        assert!(path.exists());
+        assert!(dir.join("v3.json").exists());
         Ok(())
     }
 
@@ -617,11 +709,103 @@ mod tests {
     fn a_claim_that_cannot_be_written_is_an_error() -> Result<(), Box<dyn std::error::Error>> {
         let tmp = tempfile::tempdir()?;
         let registry = Registry::open(tmp.path())?;
-        let dir = registry.model_dir("iris");
+        let dir = tmp.path().join(".registry/iris");
         std::fs::create_dir_all(dir.parent().ok_or("no parent")?)?;
         std::fs::write(&dir, b"a file where the model's directory should be")?;
         let result = registry.claim_after("iris", u32::MAX - 3);
         assert!(matches!(result, Err(PersistError::Io { .. })), "{result:?}");
+        Ok(())
+    }
+}
+
+/// The object store's conflict paths, deterministically: the store itself refuses (412) a
+/// claim of a taken version and an alias write based on a stale ETag, and the registry moves to
+/// the next version or decides again. Needs `s3s-fs` (see `tests/s3s/mod.rs`).
+#[cfg(all(test, feature = "s3"))]
+#[path = "../tests/s3s/mod.rs"]
+mod s3s;
+
+#[cfg(all(test, feature = "s3"))]
+mod s3_tests {
+    use super::s3s;
+    use super::*;
+    use amber_estimators::{ClassifierParams, DecisionTreeClassifier};
+
+    type Result = std::result::Result<(), Box<dyn std::error::Error>>;
+
+    fn tree(depth: usize) -> std::result::Result<DecisionTreeClassifier, Box<dyn std::error::Error>> {
+        let (x, y) = amber_data::datasets::iris()?.features_and_target()?;
+        Ok(DecisionTreeClassifier::params().max_depth(Some(depth)).fit(x.to_array2()?.view(), &y.indices)?)
+    }
+
+    fn options(metric: f64) -> std::result::Result<SaveOptions, Box<dyn std::error::Error>> {
+        let iris = amber_data::datasets::iris()?.table;
+        Ok(SaveOptions::default().dataset("iris", &iris).evaluation("KFold(5)").metric("cv_accuracy", metric))
+    }
+
+    /// Another machine claimed v1 after this one's scan (which saw nothing): the conditional
+    /// create is refused by the store, v1's claim is untouched, and this save takes v2.
+    #[test]
+    fn claiming_a_taken_version_takes_the_next() -> Result {
+        let Some(server) = s3s::S3Server::start("claiming_a_taken_version_takes_the_next", "models")? else {
+            return Ok(());
+        };
+        let registry = Registry::connect_with(&server.url("p"), &server.config())?;
+        let claim = server.object_path("p/.registry/iris/v1.json");
+        std::fs::create_dir_all(claim.parent().ok_or("no parent")?)?;
+        std::fs::write(&claim, b"claimed by another machine")?;
+        let (version, key) = registry.claim_after("iris", 0)?;
+        assert_eq!((version, key.as_str()), (2, ".registry/iris/v2.json"));
+        assert_eq!(std::fs::read(&claim)?, b"claimed by another machine");
+        assert_eq!(std::fs::read(server.object_path("p/.registry/iris/v2.json"))?, b"");
+        Ok(())
+    }
+
+    /// Between this writer's read of the alias and its write, another writer moves it. The
+    /// write carries the stale ETag, the store refuses it, and the decision is made again on
+    /// what the alias now is: refused against a better version (whose promotion is not lost),
+    /// promoted over a worse one.
+    #[test]
+    fn a_stale_alias_is_read_again_not_overwritten() -> Result {
+        let Some(server) = s3s::S3Server::start("a_stale_alias_is_read_again_not_overwritten", "models")?
+        else {
+            return Ok(());
+        };
+        let a = Registry::connect_with(&server.url(""), &server.config())?;
+        let b = Registry::connect_with(&server.url(""), &server.config())?;
+        for (depth, metric) in [(1, 0.90), (2, 0.95), (3, 0.97), (4, 0.91)] {
+            a.register("iris", &tree(depth)?, &options(metric)?)?;
+        }
+        a.promote_if_better("iris", "champion", 1, "cv_accuracy")?;
+
+        // B promotes v3 (0.97) while A is about to write v2 (0.95) over v1.
+        let mut calls = 0;
+        let promoted = a.promote_between("iris", "champion", 2, "cv_accuracy", &mut || {
+            calls += 1;
+            if calls == 1 {
+                assert_eq!(
+                    b.promote_if_better("iris", "champion", 3, "cv_accuracy").ok(),
+                    Some(Promotion::Promoted { previous: Some(1) })
+                );
+            }
+        })?;
+        assert_eq!(calls, 1);
+        assert_eq!(promoted, Promotion::Refused { current: 3, current_metric: 0.97, candidate_metric: 0.95 });
+        assert_eq!(a.alias("iris", "champion")?.map(|v| v.version), Some(3));
+
+        // Again from v1, but B moves the alias to v4 (0.91, still worse than v2) in between: A's
+        // write is refused as stale, A decides again against v4, and writes.
+        b.set_alias("iris", "champion", 1)?;
+        let mut calls = 0;
+        let promoted = a.promote_between("iris", "champion", 2, "cv_accuracy", &mut || {
+            calls += 1;
+            if calls == 1 {
+                assert!(b.set_alias("iris", "champion", 4).is_ok());
+            }
+        })?;
+        assert_eq!(calls, 2);
+        assert_eq!(promoted, Promotion::Promoted { previous: Some(4) });
+        assert_eq!(b.alias("iris", "champion")?.map(|v| v.version), Some(2));
         Ok(())
     }
 }
