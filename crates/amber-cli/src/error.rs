@@ -98,7 +98,7 @@ impl From<PipelineError> for CliError {
 impl From<PersistError> for CliError {
     fn from(e: PersistError) -> Self {
         let status = match &e {
-            PersistError::Io { .. } => Status::Io,
+            PersistError::Io { .. } | PersistError::Store { .. } => Status::Io,
             PersistError::Registry { .. }
             | PersistError::InvalidOption { .. }
             | PersistError::Key { .. }

@@ -63,10 +63,13 @@ fn kind_name(kind: ColumnKind) -> &'static str {
 }
 
 /// Prints the header as a two-column table, then the schema.
-fn print_header(path: &std::path::Path, h: &Header, file_size: u64) {
+pub(crate) fn print_header(path: &std::path::Path, h: &Header, file_size: Option<u64>) {
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut row = |k: &str, v: String| rows.push(vec![k.to_string(), v]);
-    row("file", format!("{} ({file_size} bytes)", path.display()));
+    match file_size {
+        Some(size) => row("file", format!("{} ({size} bytes)", path.display())),
+        None => row("file", path.display().to_string()),
+    }
     row("kind", h.kind.clone());
     if let Some(name) = &h.model_name {
         row("model name", name.clone());
@@ -168,7 +171,7 @@ pub fn inspect(args: &InspectArgs) -> Result<(), CliError> {
         }
         return print_json(&value);
     }
-    print_header(&args.model, &header, file_size(&args.model));
+    print_header(&args.model, &header, Some(file_size(&args.model)));
     if args.verify {
         println!("\n{}", verified_line(&args.model, &header, &args.keys));
     }

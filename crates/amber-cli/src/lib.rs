@@ -109,6 +109,21 @@ where
     }
 }
 
+/// The registry at `location`: `s3://BUCKET[/PREFIX]` (configured by the `AWS_*` environment
+/// variables), else a directory, created only if `create`.
+pub(crate) fn open_registry(
+    location: &std::path::Path,
+    create: bool,
+) -> Result<amber_persistence::Registry, CliError> {
+    match location.to_str().filter(|l| l.starts_with("s3://")) {
+        Some(url) => Ok(amber_persistence::Registry::connect(url)?),
+        None if !create && !location.is_dir() => {
+            Err(CliError::input(format!("{} is not a registry directory", location.display())))
+        }
+        None => Ok(amber_persistence::Registry::open(location)?),
+    }
+}
+
 /// Runs one subcommand.
 pub fn run(command: Command) -> Result<(), CliError> {
     match command {

@@ -22,7 +22,7 @@ use crate::output::{metric, print_json, print_table};
 pub struct Args {
     #[command(subcommand)]
     action: Action,
-    /// The registry directory.
+    /// The registry: a directory, or s3://BUCKET[/PREFIX] (configured by the AWS_* variables).
     #[arg(long, global = true, default_value = "models")]
     registry: PathBuf,
     /// Print JSON.
@@ -146,10 +146,7 @@ fn list(registry: &Registry, name: Option<&str>, as_json: bool) -> Result<(), Cl
 }
 
 pub fn run(args: &Args) -> Result<(), CliError> {
-    if !args.registry.is_dir() {
-        return Err(CliError::input(format!("{} is not a registry directory", args.registry.display())));
-    }
-    let registry = Registry::open(&args.registry)?;
+    let registry = crate::open_registry(&args.registry, false)?;
     match &args.action {
         Action::List { name } => list(&registry, name.as_deref(), args.json),
         Action::Show { model } => {
@@ -178,7 +175,12 @@ pub fn run(args: &Args) -> Result<(), CliError> {
                     format!(" — aliases: {}", aliases.join(", "))
                 }
             );
-            crate::run(crate::Command::Inspect(crate::inspect::InspectArgs::of(v.path)))
+            if v.path.is_file() {
+                return crate::run(crate::Command::Inspect(crate::inspect::InspectArgs::of(v.path)));
+            }
+            // An object store's file: its header, as the registry read it.
+            crate::inspect::print_header(&v.path, &v.header, None);
+            Ok(())
         }
         Action::Promote { name, version, alias } | Action::Alias { name, alias, version } => {
             let before = registry.alias(name, alias)?.map(|v| v.version);

@@ -5,7 +5,6 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use amber_persistence::Registry;
 use amber_serve::{Event, ServeError, ServeOptions, Service};
 
 use crate::error::{io_context, CliError, Status};
@@ -20,7 +19,8 @@ use crate::output::KeyArgs;
 Example:\n  amber serve --registry models --model churn\n  \
 curl -s localhost:8080/v1/models/churn/predict?proba=true -H 'content-type: text/csv' --data-binary @new_customers.csv")]
 pub struct Args {
-    /// The registry directory (as written by `amber train --registry`).
+    /// The registry (as written by `amber train --registry`): a directory, or s3://BUCKET[/PREFIX]
+    /// configured by the AWS_* environment variables (AWS_ENDPOINT, AWS_ACCESS_KEY_ID, …).
     #[arg(long, value_name = "DIR")]
     registry: PathBuf,
     /// A model to serve, `NAME` (its champion) or `NAME@ALIAS`; repeatable. Default: every
@@ -91,13 +91,7 @@ async fn shutdown_signal() {
 }
 
 pub fn run(args: &Args) -> Result<(), CliError> {
-    if args.registry.to_string_lossy().starts_with("s3://") {
-        return Err(CliError::input("s3:// registries are not supported yet; serve a registry directory"));
-    }
-    if !args.registry.is_dir() {
-        return Err(CliError::input(format!("{} is not a registry directory", args.registry.display())));
-    }
-    let registry = Registry::open(&args.registry)?.with_load_options(args.keys.load_options()?);
+    let registry = crate::open_registry(&args.registry, false)?.with_load_options(args.keys.load_options()?);
     let mut options = ServeOptions::default()
         .poll_interval(args.poll)
         .max_body_bytes(args.max_body_bytes)

@@ -10,7 +10,7 @@ use amber_model_selection::metrics::{self, Average};
 use amber_model_selection::{
     compare, describe, train_test_split, GridSearch, Leaderboard, Progress, Scoring, StratifiedKFold,
 };
-use amber_persistence::{Registry, SaveOptions, SecretKey};
+use amber_persistence::{SaveOptions, SecretKey};
 use amber_pipeline::{ClassifierSpec, ColumnTransformer, FittedPipeline, Pipeline};
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -141,7 +141,9 @@ pub struct Args {
     /// Seed of the split, the forest and SVC's probability calibration.
     #[arg(long, default_value_t = 42, value_name = "N")]
     seed: u32,
-    /// The registry directory (created if needed).
+    /// The registry: a directory (created if needed), or s3://BUCKET[/PREFIX] of an S3-compatible
+    /// store, configured by the AWS_* environment variables (AWS_ENDPOINT, AWS_ACCESS_KEY_ID,
+    /// AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ALLOW_HTTP).
     #[arg(long, default_value = "models", value_name = "DIR")]
     registry: PathBuf,
     /// The model's name in the registry (default: the data file's name).
@@ -387,7 +389,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     if let Some(key) = signing_key {
         options = options.sign(key);
     }
-    let registry = Registry::open(&args.registry)?;
+    let registry = crate::open_registry(&args.registry, true)?;
     let version = registry.register(&name, best, &options)?;
     let metric_name = format!("cv_{key}_mean");
     let promotion = registry.promote_if_better(&name, "champion", version.version, &metric_name)?;

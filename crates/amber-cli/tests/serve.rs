@@ -2,6 +2,8 @@
 //! `amber train`, queried over HTTP, stopped by SIGTERM.
 
 mod common;
+#[path = "../../amber-persistence/tests/s3s/mod.rs"]
+mod s3s;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -41,8 +43,14 @@ impl Drop for Server {
 /// Starts `amber serve ARGS… --addr 127.0.0.1:0` and reads its stderr up to the address it
 /// listens on; returns the server and the lines before that one.
 fn serve(dir: &std::path::Path, args: &[&str]) -> (Server, Vec<String>) {
+    serve_with_env(dir, &[], args)
+}
+
+/// [`serve`] with environment variables added.
+fn serve_with_env(dir: &std::path::Path, env: &[(String, String)], args: &[&str]) -> (Server, Vec<String>) {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("amber"))
         .current_dir(dir)
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .args(["serve", "--addr", "127.0.0.1:0"])
         .args(args)
         .stderr(Stdio::piped())
@@ -107,8 +115,8 @@ fn serve_refuses_what_it_cannot_serve_with_an_exit_status() {
     let dir = tmp.path();
     let err = fails(dir, &["serve", "--registry", "nowhere"], 1);
     assert!(err.contains("not a registry"), "{err}");
-    let err = fails(dir, &["serve", "--registry", "s3://bucket/models"], 1);
-    assert!(err.contains("s3://"), "{err}");
+    let err = fails(dir, &["serve", "--registry", "s3://Bucket/models"], 1);
+    assert!(err.contains("s3://BUCKET"), "{err}");
     train(dir, &["--data", dataset("iris").to_str().unwrap(), "--target", "species", "--model", "dt"]);
     let err = fails(dir, &["serve", "--registry", "models", "--model", "iris@staging"], 1);
     assert!(err.contains("staging"), "{err}");
@@ -204,4 +212,80 @@ fn readme_serve_section_works_as_written() {
     // The training data against all of it: nothing drifts, and no metric drops.
     assert_eq!(o.status.code(), Some(0), "{}\n{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("dataset drift: no"), "{}", stdout(&o));
+}
+
+/// Training and serving on two "machines" that share only an S3 bucket (`s3s-fs` on loopback):
+/// `amber train --registry s3://…` saves and promotes there, `amber serve --registry s3://…`
+/// serves the champion from there, and a promotion made later by another `amber` process reaches
+/// the running server through the bucket. Nothing is written to the local disk.
+#[test]
+fn train_and_serve_through_an_s3_registry() {
+    let Some(store) = s3s::S3Server::start("train_and_serve_through_an_s3_registry", "models").unwrap()
+    else {
+        return;
+    };
+    let tmp = scratch();
+    let dir = tmp.path();
+    let env = store.env();
+    let registry = store.url("team/iris");
+    let iris = dataset("iris");
+    let train_s3 = |model: &str| {
+        let args = [
+            "train",
+            "--json",
+            "-q",
+            "--data",
+            iris.to_str().unwrap(),
+            "--target",
+            "species",
+            "--model",
+            model,
+            "--registry",
+            &registry,
+            "--name",
+            "iris",
+        ];
+        let o = amber_with_env(dir, &env, &args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        serde_json::from_str::<serde_json::Value>(&stdout(&o)).unwrap()
+    };
+    let first = train_s3("dt");
+    assert_eq!(first["version"], serde_json::json!(1), "{first}");
+    assert!(
+        first["path"]
+            .as_str()
+            .unwrap()
+            .starts_with("s3://models/team/iris/iris_decision_tree_classifier_v1_"),
+        "{first}"
+    );
+    assert!(store.object_path("team/iris/aliases/iris.champion.json").is_file());
+
+    let (server, before) = serve_with_env(dir, &env, &["--registry", &registry, "--poll", "100ms"]);
+    assert_eq!(before, ["serving iris@champion: v1"]);
+    let csv = "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n6.7,3.0,5.2,2.3\n";
+    let predict = |addr: &str| {
+        let (status, body) = http(addr, "POST", "/v1/models/iris/predict", "text/csv", csv);
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()
+    };
+    let answer = predict(&server.addr);
+    assert_eq!(
+        (answer["predictions"].clone(), answer["version"].clone()),
+        (serde_json::json!(["setosa", "virginica"]), serde_json::json!(1))
+    );
+
+    // Another process trains v2 into the bucket and moves the champion to it: the server swaps.
+    let second = train_s3("lr");
+    assert_eq!(second["version"], serde_json::json!(2), "{second}");
+    let o = amber_with_env(dir, &env, &["models", "--registry", &registry, "promote", "iris", "2"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // The server polls every 100 ms; a minute is only a bound for a broken swap.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while predict(&server.addr)["version"] != serde_json::json!(2) {
+        assert!(std::time::Instant::now() < deadline, "the server never swapped to v2");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let listed = amber_with_env(dir, &env, &["models", "--registry", &registry, "list", "iris"]);
+    assert!(stdout(&listed).contains("v2") && stdout(&listed).contains('*'), "{}", stdout(&listed));
+    assert_eq!(std::fs::read_dir(dir).unwrap().count(), 0, "nothing written locally");
 }

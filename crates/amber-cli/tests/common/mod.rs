@@ -19,10 +19,16 @@ pub fn dataset(name: &str) -> PathBuf {
 
 /// `amber ARGS…` run in `dir`, with backtraces asked for (they must still not appear).
 pub fn amber(dir: &Path, args: &[&str]) -> Output {
+    amber_with_env(dir, &[], args)
+}
+
+/// [`amber`] with environment variables added.
+pub fn amber_with_env(dir: &Path, env: &[(String, String)], args: &[&str]) -> Output {
     Command::cargo_bin("amber")
         .unwrap()
         .current_dir(dir)
         .env("RUST_BACKTRACE", "1")
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .args(args)
         .output()
         .unwrap()
