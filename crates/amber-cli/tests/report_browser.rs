@@ -76,7 +76,11 @@ fn report_renders_in_headless_chromium() {
             std::env::var_os("AMBER_REQUIRE_BROWSER").is_none(),
             "AMBER_REQUIRE_BROWSER is set, but no chromium was found on PATH (or AMBER_BROWSER)"
         );
-        eprintln!("skipped report_renders_in_headless_chromium: no chromium on PATH (`.ci/run` installs it)");
+        // Straight to stderr, past the test harness's capture: a skip is always said.
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"skipped report_renders_in_headless_chromium: no chromium on PATH (`.ci/run` installs it)\n",
+        );
         return;
     };
     let tmp = scratch();

@@ -195,9 +195,8 @@ fn store_failures_are_named_errors() -> Result {
     let err = no_bucket.register("iris", &tree(), &SaveOptions::default()).unwrap_err();
     assert!(matches!(&err, PersistError::Store { .. }), "{err}");
 
-    // A port nothing listens on: bind one, note it, close it.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let endpoint = format!("http://127.0.0.1:{port}");
+    // Port 1 (tcpmux): nothing listens there, and no test server can take it (ports from 1024).
+    let endpoint = "http://127.0.0.1:1".to_string();
     let mut down = server.config();
     down.retain(|(k, _)| *k != "aws_endpoint");
     down.push(("aws_endpoint", &endpoint));
