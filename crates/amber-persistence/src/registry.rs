@@ -68,7 +68,7 @@ pub struct ModelVersion {
     pub algorithm: String,
     /// Version number, from 1.
     pub version: u32,
-    /// The file.
+    /// The file; in an S3 registry, its object's `s3://bucket/prefix/key` (not a local path).
     pub path: PathBuf,
     /// Its header (claims until the file is loaded or verified).
     pub header: Header,
@@ -151,7 +151,8 @@ fn alias_key(name: &str, alias: &str) -> String {
     format!("aliases/{name}.{alias}.json")
 }
 
-/// A local model registry: a directory of versioned `.amber` files, records and aliases.
+/// A model registry: versioned `.amber` files, records and aliases, in a directory
+/// ([`Registry::open`]) or an S3-compatible bucket ([`Registry::connect`], feature `s3`).
 ///
 /// ```
 /// use amber_estimators::{ClassifierParams, DecisionTreeClassifier};
