@@ -169,8 +169,8 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let mut offset = 0usize;
     for chunk in chunks {
         let chunk = chunk?;
-        let report = model.check_input(&chunk).map_err(|e| e.offset_rows(offset))?;
-        for u in report.unseen_categories {
+        let prediction = model.predict_full(&chunk, args.proba).map_err(|e| e.offset_rows(offset))?;
+        for u in prediction.report.unseen_categories {
             let rows = u.rows.iter().map(|r| r + offset);
             match unseen.iter_mut().find(|x| x.column == u.column) {
                 Some(entry) => {
@@ -185,12 +185,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
                 }),
             }
         }
-        let labels = model.predict(&chunk).map_err(|e| e.offset_rows(offset))?;
-        let proba = if args.proba {
-            Some(model.predict_proba(&chunk).map_err(|e| e.offset_rows(offset))?)
-        } else {
-            None
-        };
+        let (labels, proba) = (prediction.labels, prediction.probabilities);
         let kept: Vec<(&str, &Column)> =
             args.keep.iter().map(|k| Ok((k.as_str(), chunk.column(k)?))).collect::<Result<_, DataError>>()?;
         for (row, label) in labels.iter().enumerate() {

@@ -40,7 +40,9 @@ pub use column_transformer::{
     ColumnGroup, ColumnTransformer, Columns, FittedColumnGroup, FittedColumnTransformer, Remainder,
 };
 pub use error::PipelineError;
-pub use pipeline::{ClassifierStep, FittedClassifierStep, FittedPipeline, FittedStepRef, Pipeline, StepSpec};
+pub use pipeline::{
+    ClassifierStep, FittedClassifierStep, FittedPipeline, FittedStepRef, Pipeline, Prediction, StepSpec,
+};
 pub use reference::{
     ColumnReference, PredictionReference, Reference, ReferenceValues, MAX_EXACT_VALUES, REFERENCE_ROWS,
 };

@@ -254,6 +254,18 @@ pub struct FittedClassifierStep {
     pub model: FittedClassifier,
 }
 
+/// What [`FittedPipeline::predict_full`] returns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prediction {
+    /// The predicted label of each row.
+    pub labels: Vec<String>,
+    /// One row per input row, one column per label of [`FittedPipeline::proba_labels`], when
+    /// asked for.
+    pub probabilities: Option<Array2<f64>>,
+    /// What the input check noticed without failing (ignored columns, unseen categories).
+    pub report: InputReport,
+}
+
 /// A fitted pipeline: plain data from raw table to labelled prediction.
 ///
 /// Every prediction first checks the input against [`FittedPipeline::schema`] (columns found by
@@ -359,6 +371,34 @@ impl FittedPipeline {
         let (c, _) = self.model()?;
         let features = matrix(&self.transform(x)?)?;
         c.model.predict_proba(features.view()).map_err(at(&c.name))
+    }
+
+    /// Checks `x` once, transforms it once, and predicts from those features the labels and, if
+    /// `proba`, the probabilities: what [`FittedPipeline::check_input`],
+    /// [`FittedPipeline::predict`] and [`FittedPipeline::predict_proba`] give, at the cost of one.
+    ///
+    /// ```
+    /// use amber_estimators::LogisticRegression;
+    /// use amber_pipeline::Pipeline;
+    ///
+    /// let iris = amber_data::datasets::iris()?.table;
+    /// let fitted = Pipeline::new().classifier("classifier", LogisticRegression::params()).fit(&iris, "species")?;
+    /// let prediction = fitted.predict_full(&iris, true)?;
+    /// assert_eq!(prediction.labels, fitted.predict(&iris)?);
+    /// assert_eq!(prediction.probabilities, Some(fitted.predict_proba(&iris)?));
+    /// assert_eq!(prediction.report.extra_columns, ["species"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn predict_full(&self, x: &Table, proba: bool) -> Result<Prediction, PipelineError> {
+        let (c, labels) = self.model()?;
+        let (input, report) = self.schema.conform(x, self.accept_numbers_as_categories)?;
+        let features = matrix(&chain::transform(&self.steps, "", &input)?)?;
+        let indices = c.model.predict(features.view()).map_err(at(&c.name))?;
+        let probabilities = match proba {
+            true => Some(c.model.predict_proba(features.view()).map_err(at(&c.name))?),
+            false => None,
+        };
+        Ok(Prediction { labels: labels.decode(&indices)?, probabilities, report })
     }
 
     /// Every hyperparameter it was fitted with, by path ([`Pipeline::params`]); empty for a

@@ -418,3 +418,26 @@ fn schema_statistics_are_the_textbook_ones() {
     assert!((s.mean - 3.2).abs() < 1e-15, "{}", s.mean);
     assert!((s.std - (14.8f64 / 5.0).sqrt()).abs() < 1e-14, "{}", s.std);
 }
+
+/// `predict_full` is the three separate calls in one: the same report, labels and probabilities
+/// (none unless asked), and the same named error for a bad input.
+#[test]
+fn predict_full_equals_check_predict_and_predict_proba() {
+    let (model, penguins) = standard_penguins();
+    let rows = penguins.take_rows(&[0, 1, 150, 151, 300, 301]).unwrap(); // species: an extra column
+    let islands =
+        ["Atlantis", "Biscoe", "Dream", "Atlantis", "Torgersen", "Biscoe"].map(|s| Some(s.to_string()));
+    let rows = replace(&rows, "island", Column::Categorical(islands.to_vec()));
+    let full = model.predict_full(&rows, true).unwrap();
+    assert_eq!(full.report, model.check_input(&rows).unwrap());
+    assert_eq!(full.report.extra_columns, ["species"]);
+    assert_eq!(full.report.unseen_categories[0].rows, [0, 3]);
+    assert_eq!(full.labels, model.predict(&rows).unwrap());
+    assert_eq!(full.probabilities, Some(model.predict_proba(&rows).unwrap()));
+    assert_eq!(model.predict_full(&rows, false).unwrap().probabilities, None);
+    let bad = rows.drop_columns(&["bill_length_mm"]).unwrap();
+    assert_eq!(
+        model.predict_full(&bad, true).unwrap_err().to_string(),
+        model.predict(&bad).unwrap_err().to_string()
+    );
+}

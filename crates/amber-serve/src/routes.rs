@@ -183,8 +183,10 @@ async fn predict(
     // The version is fixed here: this request finishes on it whatever is swapped in meanwhile.
     let loaded = served.current();
     let limits = app.limits;
+    // Small bodies are answered inline (see [`INLINE_BODY_BYTES`]), larger ones off the executor.
+    let small = body.len() <= INLINE_BODY_BYTES;
     let work = move || answer(&loaded, &body, format, limits, query.proba);
-    let (answer, rows) = if inline(&headers) {
+    let (answer, rows) = if small {
         work()?
     } else {
         tokio::task::spawn_blocking(work).await.map_err(|e| {
@@ -193,12 +195,6 @@ async fn predict(
     };
     app.metrics.rows(&served.name, rows);
     Ok(Json(answer))
-}
-
-/// Small bodies are answered inline (see [`INLINE_BODY_BYTES`]); a body of unknown length is not.
-fn inline(headers: &HeaderMap) -> bool {
-    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
-    declared.is_some_and(|n| n <= INLINE_BODY_BYTES)
 }
 
 /// Parses, checks and predicts: the answer and its number of rows.
@@ -211,14 +207,13 @@ fn answer(
 ) -> Result<(Value, usize), ApiError> {
     let model = &loaded.pipeline;
     let table = input::parse(body, format, &model.schema, limits.max_rows)?;
-    let report = model.check_input(&table).map_err(input::pipeline_error)?;
-    let labels = model.predict(&table).map_err(input::pipeline_error)?;
+    let prediction = model.predict_full(&table, proba).map_err(input::pipeline_error)?;
+    let report = prediction.report;
     let mut out = Map::new();
     out.insert("model".into(), loaded.entry.name.clone().into());
     out.insert("version".into(), loaded.version.into());
-    out.insert("predictions".into(), labels.into());
-    if proba {
-        let p = model.predict_proba(&table).map_err(input::pipeline_error)?;
+    out.insert("predictions".into(), prediction.labels.into());
+    if let Some(p) = prediction.probabilities {
         let rows: Vec<Value> = p
             .rows()
             .into_iter()
