@@ -317,9 +317,9 @@ impl Service {
     pub fn poll(&self) -> Vec<Event> {
         let events: Vec<Event> =
             self.app.models.0.iter().filter_map(|s| s.poll(&self.registry, &self.app.metrics)).collect();
-        // The drift gauges follow the latest requests.
+        // The drift gauges follow the latest requests (recomputed only when some arrived).
         for s in &self.app.models.0 {
-            if let Ok(Some((_, report))) = s.current().drift() {
+            if let Some(report) = s.current().drift_if_new() {
                 self.app.metrics.drift(&s.name, &report);
             }
         }

@@ -26,6 +26,8 @@ pub(crate) struct Loaded {
     window: Mutex<Window>,
     /// Requests answered, and whether the window is full (read without the lock).
     observed: AtomicU64,
+    /// `observed` when the drift gauges were last computed.
+    gauged: AtomicU64,
     full: AtomicBool,
 }
 
@@ -43,36 +45,19 @@ struct Window {
 /// The columns of `tables` (conformed to one schema) end to end.
 fn concat(tables: &[Table]) -> Option<Table> {
     let first = tables.first()?;
+    // Each table's columns, listed once (indexed below, not searched per column).
+    let listed: Vec<Vec<&Column>> = tables.iter().map(|t| t.columns().map(|(_, c)| c).collect()).collect();
+    let nth = |i: usize| listed.iter().filter_map(move |cols| cols.get(i).copied());
     let columns = first
         .columns()
         .enumerate()
         .map(|(i, (name, c))| {
             let column = match c {
                 Column::Numeric(_) => Column::Numeric(
-                    tables
-                        .iter()
-                        .flat_map(|t| {
-                            t.columns()
-                                .nth(i)
-                                .and_then(|(_, c)| c.as_numeric())
-                                .unwrap_or_default()
-                                .iter()
-                                .copied()
-                        })
-                        .collect(),
+                    nth(i).flat_map(|c| c.as_numeric().unwrap_or_default().iter().copied()).collect(),
                 ),
                 Column::Categorical(_) => Column::Categorical(
-                    tables
-                        .iter()
-                        .flat_map(|t| {
-                            t.columns()
-                                .nth(i)
-                                .and_then(|(_, c)| c.as_categorical())
-                                .unwrap_or_default()
-                                .iter()
-                                .cloned()
-                        })
-                        .collect(),
+                    nth(i).flat_map(|c| c.as_categorical().unwrap_or_default().iter().cloned()).collect(),
                 ),
             };
             (name.to_string(), column)
@@ -94,6 +79,7 @@ impl Loaded {
             entry,
             window: Mutex::new(Window::default()),
             observed: AtomicU64::new(0),
+            gauged: AtomicU64::new(0),
             full: AtomicBool::new(false),
         })
     }
@@ -131,6 +117,16 @@ impl Loaded {
         let tables: Vec<Table> = tables.iter().filter_map(|t| self.pipeline.conformed(t).ok()).collect();
         let Some(rows) = concat(&tables) else { return Ok(None) };
         Ok(Some((rows.n_rows(), drift(&self.pipeline, &rows)?)))
+    }
+
+    /// The window's drift if requests arrived since the last call (the gauges' update on each
+    /// poll); `None` when none did, or there is nothing to compare.
+    pub(crate) fn drift_if_new(&self) -> Option<DriftReport> {
+        let seen = self.observed.load(Ordering::Relaxed);
+        if self.gauged.swap(seen, Ordering::Relaxed) == seen {
+            return None;
+        }
+        self.drift().ok().flatten().map(|(_, report)| report)
     }
 
     /// What `GET /v1/models/{name}` says about this version.
