@@ -717,6 +717,58 @@ mod tests {
         assert!(matches!(result, Err(PersistError::Io { .. })), "{result:?}");
         Ok(())
     }
+
+    /// A foreign file already where the next version's file would go (same name, same UTC
+    /// second) is never overwritten: the save is refused by name and its claim released. Files
+    /// are placed for every second of the next minute, so the save cannot miss them.
+    #[test]
+    fn a_foreign_file_with_the_versions_name_is_not_overwritten() -> Result<(), Box<dyn std::error::Error>> {
+        use amber_estimators::ClassifierParams;
+        let tmp = tempfile::tempdir()?;
+        let registry = Registry::open(tmp.path())?;
+        let (x, y) = amber_data::datasets::iris()?.features_and_target()?;
+        let tree =
+            amber_estimators::DecisionTreeClassifier::params().fit(x.to_array2()?.view(), &y.indices)?;
+        let now = std::time::SystemTime::now();
+        for s in 0..60 {
+            let at = now + std::time::Duration::from_secs(s);
+            let stamp: String = humantime::format_rfc3339_seconds(at)
+                .to_string()
+                .chars()
+                .filter(|c| *c != '-' && *c != ':')
+                .collect();
+            std::fs::write(
+                tmp.path().join(format!("iris_decision_tree_classifier_v1_{stamp}.amber")),
+                b"foreign",
+            )?;
+        }
+        let err = registry.register("iris", &tree, &SaveOptions::default()).unwrap_err();
+        assert!(
+            matches!(&err, PersistError::Registry { reason, .. } if reason.contains("already exists")),
+            "{err}"
+        );
+        assert!(!tmp.path().join(".registry/iris/v1.json").exists(), "the claim is released");
+        for entry in std::fs::read_dir(tmp.path())? {
+            let path = entry?.path();
+            if path.extension().is_some_and(|e| e == "amber") {
+                assert_eq!(std::fs::read(&path)?, b"foreign");
+            }
+        }
+        Ok(())
+    }
+
+    /// An alias that cannot be read for another reason than its absence (here its directory is a
+    /// file) is that error, not "no alias".
+    #[test]
+    fn an_unreadable_alias_is_an_error_not_an_absence() -> Result<(), Box<dyn std::error::Error>> {
+        let tmp = tempfile::tempdir()?;
+        let registry = Registry::open(tmp.path())?;
+        std::fs::remove_dir(tmp.path().join("aliases"))?;
+        std::fs::write(tmp.path().join("aliases"), b"a file where the aliases should be")?;
+        let result = registry.alias("iris", "champion");
+        assert!(matches!(result, Err(PersistError::Io { .. })), "{result:?}");
+        Ok(())
+    }
 }
 
 /// The object store's conflict paths, deterministically: the store itself refuses (412) a
@@ -807,6 +859,16 @@ mod s3_tests {
         assert_eq!(calls, 2);
         assert_eq!(promoted, Promotion::Promoted { previous: Some(4) });
         assert_eq!(b.alias("iris", "champion")?.map(|v| v.version), Some(2));
+        Ok(())
+    }
+
+    /// A registry dropped inside an async task (a server's) neither blocks nor panics: its
+    /// private runtime is shut down in the background. No store is contacted.
+    #[test]
+    fn an_s3_registry_can_be_dropped_inside_a_runtime() -> Result {
+        let registry = Registry::connect_with("s3://models", &[("aws_region", "us-east-1")])?;
+        let runtime = tokio::runtime::Builder::new_current_thread().build()?;
+        runtime.block_on(async move { drop(registry) });
         Ok(())
     }
 }

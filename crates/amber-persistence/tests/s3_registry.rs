@@ -132,11 +132,14 @@ fn objects_from_the_store_are_bounded_and_checked() -> Result {
     // The file grown (sparse) past what a 1-byte payload limit allows: refused by its declared
     // size, before its body is read.
     let limit = 56 + HEADER_CAP + 1 + 4096;
-    std::fs::OpenOptions::new().write(true).open(&file)?.set_len(limit + 1)?;
+    let grown = limit + (8 << 20);
+    std::fs::OpenOptions::new().write(true).open(&file)?.set_len(grown)?;
     let small = registry.clone().with_load_options(LoadOptions::default().max_payload_size(1));
     let err = small.load::<DecisionTreeClassifier>("big", 1).unwrap_err();
+    // The whole declared size in the error: refused before reading (a refusal while reading
+    // would name the bytes read so far).
     assert!(
-        matches!(&err, PersistError::TooLarge { what: "object", size, limit: l, .. } if *size == limit + 1 && *l == limit),
+        matches!(&err, PersistError::TooLarge { what: "object", size, limit: l, .. } if *size == grown && *l == limit),
         "{err}"
     );
     // With the default limit it is read, and refused for what it is: not the file recorded.
@@ -148,8 +151,15 @@ fn objects_from_the_store_are_bounded_and_checked() -> Result {
     std::fs::write(server.object_path(".registry/iris/v2.json"), vec![b' '; (64 << 10) + 1])?;
     let record = serde_json::json!({"name": "other", "version": 3, "algorithm": "x", "file": "x.amber", "payload_sha256": null});
     std::fs::write(server.object_path(".registry/iris/v3.json"), serde_json::to_vec(&record)?)?;
+    // Exactly 64 KiB (v1's record renumbered, padded with JSON whitespace): read, a version.
+    let mut exact: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(server.object_path(".registry/iris/v1.json"))?)?;
+    exact["version"] = 4.into();
+    let mut exact = serde_json::to_vec(&exact)?;
+    exact.resize(64 << 10, b' ');
+    std::fs::write(server.object_path(".registry/iris/v4.json"), &exact)?;
     let listing = registry.listing("iris")?;
-    assert_eq!(listing.versions.len(), 1);
+    assert_eq!(listing.versions.iter().map(|v| v.version).collect::<Vec<_>>(), [1, 4]);
     let reasons: Vec<&str> = listing.skipped.iter().map(|s| s.reason.as_str()).collect();
     assert_eq!(reasons.len(), 2, "{reasons:?}");
     assert!(reasons[0].contains("at most 65536"), "{reasons:?}");
@@ -221,5 +231,46 @@ fn store_failures_are_named_errors() -> Result {
         Registry::connect_with("s3://models", &[("no_such_option", "1")]),
         Err(PersistError::InvalidOption { .. })
     ));
+    Ok(())
+}
+
+/// A foreign object already where the next version's file would go (same name, same UTC second)
+/// is never overwritten: the save is refused by name and its claim released. Objects are placed
+/// for every second of the next minute, so the save cannot miss them.
+#[test]
+fn a_foreign_object_with_the_versions_name_is_not_overwritten() -> Result {
+    let Some(server) =
+        S3Server::start("a_foreign_object_with_the_versions_name_is_not_overwritten", "models")?
+    else {
+        return Ok(());
+    };
+    let registry = connect(&server, "")?;
+    let now = std::time::SystemTime::now();
+    let stamps: Vec<String> = (0..60)
+        .map(|s| {
+            let at = now + std::time::Duration::from_secs(s);
+            humantime::format_rfc3339_seconds(at)
+                .to_string()
+                .chars()
+                .filter(|c| *c != '-' && *c != ':')
+                .collect()
+        })
+        .collect();
+    for stamp in &stamps {
+        std::fs::write(
+            server.object_path(&format!("iris_decision_tree_classifier_v1_{stamp}.amber")),
+            b"foreign",
+        )?;
+    }
+    let err = registry.register("iris", &tree(), &SaveOptions::default()).unwrap_err();
+    assert!(
+        matches!(&err, PersistError::Registry { reason, .. } if reason.contains("already exists")),
+        "{err}"
+    );
+    assert!(!server.object_path(".registry/iris/v1.json").exists(), "the claim is released");
+    for stamp in &stamps {
+        let path = server.object_path(&format!("iris_decision_tree_classifier_v1_{stamp}.amber"));
+        assert_eq!(std::fs::read(path)?, b"foreign");
+    }
     Ok(())
 }

@@ -73,10 +73,11 @@ fn parse_url(url: &str) -> Option<(String, String)> {
 
 /// A store error for `location`, its message cut to [`MAX_MESSAGE_CHARS`].
 fn store_error(location: String, action: &'static str, e: impl std::fmt::Display) -> PersistError {
-    let mut message: String = e.to_string().chars().take(MAX_MESSAGE_CHARS + 1).collect();
-    if message.chars().count() > MAX_MESSAGE_CHARS {
-        message = message.chars().take(MAX_MESSAGE_CHARS).collect::<String>() + "…";
-    }
+    let text = e.to_string();
+    let message = match text.char_indices().nth(MAX_MESSAGE_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    };
     PersistError::Store { location, action, message }
 }
 
@@ -243,7 +244,22 @@ impl S3Store {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_url;
+    use super::{parse_url, store_error, MAX_MESSAGE_CHARS};
+    use crate::PersistError;
+
+    /// A store's message is quoted whole up to 300 characters, cut with "…" beyond.
+    #[test]
+    fn store_messages_are_cut_at_300_characters() {
+        let message = |text: &str| match store_error("s3://b/k".into(), "read", text) {
+            PersistError::Store { message, .. } => message,
+            other => other.to_string(),
+        };
+        let exact = "é".repeat(MAX_MESSAGE_CHARS);
+        assert_eq!(message(&exact), exact);
+        let long = "é".repeat(MAX_MESSAGE_CHARS + 1);
+        assert_eq!(message(&long), format!("{exact}…"));
+        assert_eq!(message("short"), "short");
+    }
 
     #[test]
     fn urls_name_a_bucket_and_a_plain_prefix() {
