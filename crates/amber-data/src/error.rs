@@ -239,7 +239,19 @@ pub const MAX_EXCERPT_CHARS: usize = 80;
 /// assert_eq!(amber_data::excerpt(&long).chars().count(), amber_data::MAX_EXCERPT_CHARS + 1);
 /// ```
 pub fn excerpt(text: &str) -> String {
-    match text.char_indices().nth(MAX_EXCERPT_CHARS) {
+    cut_at(text, MAX_EXCERPT_CHARS)
+}
+
+/// `text` whole up to `max_chars` characters, else its first `max_chars` followed by `…`: how
+/// every amber error quotes what it was given ([`excerpt`] for cells; longer caps for messages
+/// from servers and stores).
+///
+/// ```
+/// assert_eq!(amber_data::cut_at("abc", 3), "abc");
+/// assert_eq!(amber_data::cut_at("abcd", 3), "abc…");
+/// ```
+pub fn cut_at(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text.to_string(),
     }

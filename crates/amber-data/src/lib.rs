@@ -32,7 +32,7 @@ mod target;
 mod write;
 
 pub use crate::csv::{CsvChunks, CsvOptions};
-pub use error::{excerpt, DataError, MAX_EXCERPT_CHARS};
+pub use error::{cut_at, excerpt, DataError, MAX_EXCERPT_CHARS};
 pub use fingerprint::Fingerprint;
 pub use table::{category_index, Column, ColumnKind, Table};
 pub use target::{LabelMap, Target};

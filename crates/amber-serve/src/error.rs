@@ -75,12 +75,7 @@ pub struct ApiError {
 impl ApiError {
     /// Messages are cut at [`MAX_MESSAGE_CHARS`]: some quote a cell the client sent.
     pub(crate) fn new(status: StatusCode, kind: &'static str, message: impl Into<String>) -> Self {
-        let mut message: String = message.into();
-        if let Some((cut, _)) = message.char_indices().nth(MAX_MESSAGE_CHARS) {
-            message.truncate(cut);
-            message.push('…');
-        }
-        ApiError { status, kind, message }
+        ApiError { status, kind, message: amber_data::cut_at(&message.into(), MAX_MESSAGE_CHARS) }
     }
 
     /// 422: the request is well formed but its rows do not fit the model.

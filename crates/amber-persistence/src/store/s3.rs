@@ -73,12 +73,7 @@ fn parse_url(url: &str) -> Option<(String, String)> {
 
 /// A store error for `location`, its message cut to [`MAX_MESSAGE_CHARS`].
 fn store_error(location: String, action: &'static str, e: impl std::fmt::Display) -> PersistError {
-    let text = e.to_string();
-    let message = match text.char_indices().nth(MAX_MESSAGE_CHARS) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text,
-    };
-    PersistError::Store { location, action, message }
+    PersistError::Store { location, action, message: amber_data::cut_at(&e.to_string(), MAX_MESSAGE_CHARS) }
 }
 
 impl S3Store {
