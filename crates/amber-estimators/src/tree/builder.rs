@@ -708,3 +708,49 @@ mod sort {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::MaxFeatures;
+
+    /// scikit-learn's `BaseDecisionTree.fit`: "sqrt" is `max(1, int(np.sqrt(n)))`, "log2"
+    /// `max(1, int(np.log2(n)))`, a float `max(1, int(f * n))` for f in (0, 1], an int itself;
+    /// anything else, or a count outside `(0, n]`, is refused.
+    #[test]
+    fn max_features_resolves_as_sklearn_does() {
+        // (n_features, sqrt, log2), by hand: √n and log₂ n rounded down, at least 1.
+        let table = [
+            (1, 1, 1),
+            (2, 1, 1),
+            (3, 1, 1),
+            (4, 2, 2),
+            (7, 2, 2),
+            (8, 2, 3),
+            (9, 3, 3),
+            (15, 3, 3),
+            (16, 4, 4),
+            (30, 5, 4),
+            (64, 8, 6),
+            (100, 10, 6),
+        ];
+        for (n, sqrt, log2) in table {
+            assert_eq!(MaxFeatures::Sqrt.resolve(n), Some(sqrt), "sqrt of {n}");
+            assert_eq!(MaxFeatures::Log2.resolve(n), Some(log2), "log2 of {n}");
+            assert_eq!(MaxFeatures::All.resolve(n), Some(n));
+        }
+        // Fractions: int(f · n), at least 1; 1.0 is every feature.
+        assert_eq!(MaxFeatures::Fraction(0.5).resolve(10), Some(5));
+        assert_eq!(MaxFeatures::Fraction(0.25).resolve(10), Some(2));
+        assert_eq!(MaxFeatures::Fraction(0.01).resolve(10), Some(1));
+        assert_eq!(MaxFeatures::Fraction(1.0).resolve(10), Some(10));
+        assert_eq!(MaxFeatures::Fraction(0.999).resolve(3), Some(2));
+        for bad in [0.0, -0.5, 1.0 + 1e-12, 2.0, f64::NAN, f64::INFINITY] {
+            assert_eq!(MaxFeatures::Fraction(bad).resolve(10), None, "fraction {bad}");
+        }
+        // Counts: 1..=n.
+        assert_eq!(MaxFeatures::Count(1).resolve(4), Some(1));
+        assert_eq!(MaxFeatures::Count(4).resolve(4), Some(4));
+        assert_eq!(MaxFeatures::Count(0).resolve(4), None);
+        assert_eq!(MaxFeatures::Count(5).resolve(4), None);
+    }
+}
