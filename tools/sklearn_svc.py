@@ -38,6 +38,12 @@ CASES = [
     ("breast_cancer", "diagnosis", True, dict(C=1.0, kernel="rbf", probability=True, random_state=0)),
     ("breast_cancer", "diagnosis", True, dict(C=0.1, kernel="linear", probability=True, random_state=11)),
     ("breast_cancer", "diagnosis", True, dict(C=100.0, kernel="rbf", gamma=0.5, probability=False)),
+    # Many more iterations than rows (14,346 and 828 for 569 rows), so that shrinking, unshrinking
+    # and gradient reconstruction all run, in a kernel cache of 20 kB that holds two columns and
+    # evicts at nearly every step.
+    ("breast_cancer", "diagnosis", True, dict(C=10.0, kernel="linear", cache_size=0.02, probability=False)),
+    ("breast_cancer", "diagnosis", True,
+     dict(C=1000.0, kernel="rbf", cache_size=0.02, probability=True, random_state=5)),
 ]
 
 fx = {"generator": f"tools/sklearn_svc.py, scikit-learn {sklearn.__version__}", "cases": []}
