@@ -440,9 +440,12 @@ fn feature_importances_are_sklearns() {
         };
         let name = format!("{} {:?} on {}", case.estimator, case.params, case.dataset);
         assert_eq!(ours.len(), case.feature_importances.len(), "{name}");
+        // A tree's importances are scikit-learn's to the bit: the same sums in the same order,
+        // divided by the root's weight, then normalized. A forest averages its trees' in another
+        // order: measured within 5.6e-17, so 10× that.
+        let tolerance = if case.estimator == "random_forest" { 6e-16 } else { 0.0 };
         for (j, (a, b)) in ours.iter().zip(&case.feature_importances).enumerate() {
-            // Same trees, so the same sums; only the order of floating additions may differ.
-            assert!((a - b).abs() < 1e-12, "{name}: feature {j}: amber {a}, scikit-learn {b}");
+            assert!((a - b).abs() <= tolerance, "{name}: feature {j}: amber {a}, scikit-learn {b}");
         }
     }
 }
