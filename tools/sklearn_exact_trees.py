@@ -2,6 +2,11 @@
 features and sqrt: scikit-learn's split features and thresholds in node order, for the exactness
 test (crates/amber-estimators/tests/exact_trees.rs).
 
+`limited_cases`: the same data with growth limits (max_depth, min_samples_split, min_samples_leaf),
+whose early leaves change how many features the splitter draws, and with sample weights
+`0.1 * (1 + i % 7)`, which are not sums of powers of two: rows equal on a feature must then be
+summed in scikit-learn's order (its introsort's) for the same float sums and the same ties.
+
 Run by hand (never by CI):  venv/bin/python tools/sklearn_exact_trees.py
 Writes crates/amber-estimators/tests/fixtures/sklearn_exact_trees.json.
 """
@@ -38,6 +43,24 @@ for name, decimals, x, y in data:
                               "n_nodes": int(t.tree_.node_count),
                               "feature": t.tree_.feature[internal].tolist(),
                               "threshold": t.tree_.threshold[internal].tolist()})
+limited = []
+limits = [dict(max_depth=4, max_features="sqrt"), dict(min_samples_leaf=5, max_features="sqrt"),
+          dict(min_samples_split=10, max_features="sqrt"), dict(min_samples_leaf=3)]
+for name, x, y in [("breast_cancer", cancer_x, cancer_y), ("iris", iris_x, iris_y)]:
+    xr = np.round(x, 1)
+    for criterion in ["gini", "entropy"]:
+        for params in limits:
+            for weighted in [False, True]:
+                w = 0.1 * (1 + np.arange(len(y)) % 7) if weighted else None
+                for seed in range(5):
+                    t = DecisionTreeClassifier(criterion=criterion, random_state=seed, **params)
+                    t.fit(xr, y, sample_weight=w)
+                    internal = t.tree_.children_left != -1
+                    limited.append({"dataset": name, "criterion": criterion, "params": params, "weighted": weighted,
+                                    "random_state": seed, "n_nodes": int(t.tree_.node_count),
+                                    "feature": t.tree_.feature[internal].tolist(),
+                                    "threshold": t.tree_.threshold[internal].tolist()})
 out = ROOT / "crates/amber-estimators/tests/fixtures/sklearn_exact_trees.json"
-out.write_text(json.dumps({"generator": f"tools/sklearn_exact_trees.py, scikit-learn {sklearn.__version__}", "cases": cases}) + "\n")
-print(len(cases), "cases", out.stat().st_size, "bytes")
+out.write_text(json.dumps({"generator": f"tools/sklearn_exact_trees.py, scikit-learn {sklearn.__version__}", "cases": cases,
+                           "limited_cases": limited}) + "\n")
+print(len(cases), "cases,", len(limited), "limited cases,", out.stat().st_size, "bytes")

@@ -19,15 +19,67 @@ struct Case {
     threshold: Vec<f64>,
 }
 
+#[derive(Deserialize, Debug)]
+struct Limits {
+    max_depth: Option<usize>,
+    min_samples_split: Option<usize>,
+    min_samples_leaf: Option<usize>,
+    max_features: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct LimitedCase {
+    dataset: String,
+    criterion: String,
+    params: Limits,
+    weighted: bool,
+    random_state: u32,
+    n_nodes: usize,
+    feature: Vec<u32>,
+    threshold: Vec<f64>,
+}
+
 #[derive(Deserialize)]
 struct Fixture {
     cases: Vec<Case>,
+    limited_cases: Vec<LimitedCase>,
 }
 
 /// numpy's `round(x, decimals)`: scale, round half to even, unscale.
 fn np_round(x: f64, decimals: i32) -> f64 {
     let scale = 10f64.powi(decimals);
     (x * scale).round_ties_even() / scale
+}
+
+/// Records how `tree` differs from scikit-learn's (`n_nodes` nodes, split `feature`s and
+/// `threshold`s in node order), if it does.
+fn compare(
+    tree: &DecisionTreeClassifier,
+    expected: (usize, &[u32], &[f64]),
+    what: String,
+    differing: &mut Vec<String>,
+) {
+    let (n_nodes, feature, threshold) = expected;
+    let t = &tree.tree;
+    if t.n_nodes() == n_nodes && t.feature == feature && t.threshold == threshold {
+        return;
+    }
+    let first = t
+        .feature
+        .iter()
+        .zip(&t.threshold)
+        .zip(feature.iter().zip(threshold))
+        .enumerate()
+        .find(|(_, (a, b))| a.0 != b.0 || a.1 != b.1);
+    differing.push(format!("{what}: {} nodes vs {n_nodes}; first split difference: {first:?}", t.n_nodes()));
+}
+
+fn criterion(name: &str) -> Criterion {
+    if name == "entropy" {
+        Criterion::Entropy
+    } else {
+        Criterion::Gini
+    }
 }
 
 #[test]
@@ -38,38 +90,53 @@ fn tie_heavy_trees_equal_sklearns() {
     for c in &fx.cases {
         let (x, y) = datasets::load(&c.dataset).unwrap().features_and_target().unwrap();
         let x = x.to_array2().unwrap().mapv(|v| np_round(v, c.decimals));
-        let criterion = if c.criterion == "entropy" { Criterion::Entropy } else { Criterion::Gini };
         let max_features = if c.max_features.is_some() { MaxFeatures::Sqrt } else { MaxFeatures::All };
         let tree = DecisionTreeClassifier::params()
-            .criterion(criterion)
+            .criterion(criterion(&c.criterion))
             .max_features(max_features)
             .random_state(c.random_state)
             .fit(x.view(), &y.indices)
             .unwrap();
-        let same = tree.tree.n_nodes() == c.n_nodes
-            && tree.tree.feature == c.feature
-            && tree.tree.threshold == c.threshold;
-        if !same {
-            differing.push(format!(
-                "{} rounded to {} decimals, {}, {:?}, random_state {}: {} nodes vs {}; first split difference: {:?}",
-                c.dataset,
-                c.decimals,
-                c.criterion,
-                c.max_features,
-                c.random_state,
-                tree.tree.n_nodes(),
-                c.n_nodes,
-                tree.tree
-                    .feature
-                    .iter()
-                    .zip(&tree.tree.threshold)
-                    .zip(c.feature.iter().zip(&c.threshold))
-                    .enumerate()
-                    .find(|(_, (a, b))| a.0 != b.0 || a.1 != b.1)
-            ));
-        }
+        let what = format!(
+            "{} rounded to {} decimals, {}, {:?}, random_state {}",
+            c.dataset, c.decimals, c.criterion, c.max_features, c.random_state
+        );
+        compare(&tree, (c.n_nodes, &c.feature, &c.threshold), what, &mut differing);
     }
     assert!(differing.is_empty(), "{} of 400 trees differ:\n{}", differing.len(), differing.join("\n"));
+}
+
+/// Growth limits end branches early, and scikit-learn's splitter then draws fewer features, so
+/// the random stream of every later node depends on where they stop. Weights `0.1 · (1 + i % 7)`
+/// are inexact in binary: rows equal on a feature must be summed in scikit-learn's order (its
+/// introsort's) to get the same float sums, and so the same choice among tied splits.
+#[test]
+fn limited_and_weighted_tie_heavy_trees_equal_sklearns() {
+    let fx: Fixture = serde_json::from_str(include_str!("fixtures/sklearn_exact_trees.json")).unwrap();
+    assert_eq!(fx.limited_cases.len(), 160);
+    let mut differing = Vec::new();
+    for c in &fx.limited_cases {
+        let (x, y) = datasets::load(&c.dataset).unwrap().features_and_target().unwrap();
+        let x = x.to_array2().unwrap().mapv(|v| np_round(v, 1));
+        let p = &c.params;
+        let max_features = if p.max_features.is_some() { MaxFeatures::Sqrt } else { MaxFeatures::All };
+        let w: Vec<f64> = (0..y.indices.len()).map(|i| 0.1 * (1 + i % 7) as f64).collect();
+        let tree = DecisionTreeClassifier::params()
+            .criterion(criterion(&c.criterion))
+            .max_features(max_features)
+            .max_depth(p.max_depth)
+            .min_samples_split(p.min_samples_split.unwrap_or(2))
+            .min_samples_leaf(p.min_samples_leaf.unwrap_or(1))
+            .random_state(c.random_state)
+            .fit_weighted(x.view(), &y.indices, c.weighted.then_some(w.as_slice()))
+            .unwrap();
+        let what = format!(
+            "{} rounded to 1 decimal, {}, {:?}, weighted {}, random_state {}",
+            c.dataset, c.criterion, c.params, c.weighted, c.random_state
+        );
+        compare(&tree, (c.n_nodes, &c.feature, &c.threshold), what, &mut differing);
+    }
+    assert!(differing.is_empty(), "{} of 160 trees differ:\n{}", differing.len(), differing.join("\n"));
 }
 
 /// A 100-tree gini forest at 80,000 rows (tools/sklearn_forest_digest.py): every tree equals
