@@ -44,11 +44,16 @@ CASES = [
     ("breast_cancer", "diagnosis", True, dict(C=10.0, kernel="linear", cache_size=0.02, probability=False)),
     ("breast_cancer", "diagnosis", True,
      dict(C=1000.0, kernel="rbf", cache_size=0.02, probability=True, random_state=5)),
+    # One virginica row: the Platt fold that holds it out trains on one class only, and libsvm
+    # gives its rows a fixed decision value instead of a nested model.
+    ("iris", "species", False, dict(C=1.0, kernel="rbf", probability=True, random_state=0), list(range(101))),
 ]
 
 fx = {"generator": f"tools/sklearn_svc.py, scikit-learn {sklearn.__version__}", "cases": []}
-for name, target, standardized, params in CASES:
+for name, target, standardized, params, *rows in CASES:
     X, y = load(name, target)
+    if rows:
+        X, y = X[rows[0]], y[rows[0]]
     if standardized:
         X = StandardScaler().fit_transform(X)
     m = SVC(decision_function_shape="ovo", **params).fit(X, y)
@@ -56,6 +61,7 @@ for name, target, standardized, params in CASES:
     if dec.ndim == 1:  # binary: sklearn reports positive = classes_[1]; amber's pair is positive = classes_[0]
         dec = -dec[:, None]
     case = {"dataset": name, "standardized": standardized, "params": params, "gamma": float(m._gamma),
+            **({"rows": rows[0]} if rows else {}),
             "support": m.support_.tolist(), "n_iter": m.n_iter_.tolist(), "decision": dec.tolist()}
     if params.get("probability"):
         case["prob_a"] = m.probA_.tolist()
