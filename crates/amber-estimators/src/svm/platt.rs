@@ -252,6 +252,35 @@ pub(super) fn couple(r: &[Vec<f64>]) -> Vec<f64> {
 mod tests {
     use super::LibsvmRng;
 
+    /// Platt's sigmoid on decision values of ±1000 to ±2000 with one positive row on the
+    /// negative side: Newton's full step overshoots there and the line search halves it (twice,
+    /// checked by instrumenting the loop). The result must still be the optimum, where the
+    /// gradient of the cross-entropy, recomputed here from its formula, is below libsvm's 1e-5.
+    #[test]
+    fn sigmoid_train_backtracks_to_the_optimum() {
+        let n = 10;
+        let (mut dec, mut positive) = (Vec::new(), Vec::new());
+        for i in 0..n {
+            let d = 1000.0 * (1.0 + i as f64 / n as f64);
+            dec.extend([d, -d]);
+            positive.extend([true, false]);
+        }
+        positive[0] = false;
+        let platt = super::sigmoid_train(&dec, &positive);
+        // Targets: (N₊ + 1)/(N₊ + 2) and 1/(N₋ + 2); p = 1 / (1 + exp(A·d + B)).
+        let n_pos = positive.iter().filter(|&&p| p).count() as f64;
+        let n_neg = positive.len() as f64 - n_pos;
+        let (mut g1, mut g2) = (0.0, 0.0);
+        for (&d, &pos) in dec.iter().zip(&positive) {
+            let t = if pos { (n_pos + 1.0) / (n_pos + 2.0) } else { 1.0 / (n_neg + 2.0) };
+            let p = 1.0 / (1.0 + (platt.a * d + platt.b).exp());
+            g1 += d * (t - p);
+            g2 += t - p;
+        }
+        assert!(g1.abs() < 1e-5 && g2.abs() < 1e-5, "{platt:?}: gradient ({g1:e}, {g2:e})");
+        assert!(platt.a < 0.0, "a larger decision value means a likelier positive: {platt:?}");
+    }
+
     /// scikit-learn's own generator (`sklearn.svm._newrand`) draws these, as recorded by
     /// tools/sklearn_newrand.py: ranges near 2³² and above 2³²/3 take the rejection step often,
     /// and its three reductions of `t` (none, one subtraction, a remainder) each occur.
