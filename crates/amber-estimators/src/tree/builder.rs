@@ -713,6 +713,42 @@ mod sort {
 mod tests {
     use super::MaxFeatures;
 
+    /// The packed-key sort orders rows by their float value, then by row index, for negative and
+    /// positive values, both zeros, subnormals and infinities, and gives back each value's exact
+    /// bits: checked against a sort by `(f32::total_cmp, row)`.
+    #[test]
+    fn packed_keys_sort_by_value_then_row_with_exact_values() {
+        let column = [
+            3.5f32,
+            -1.0,
+            0.0,
+            -0.0,
+            -1.0,
+            f32::MIN_POSITIVE / 4.0,
+            -f32::MIN_POSITIVE / 4.0,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            -2.5e30,
+            2.5e30,
+            3.5,
+            -1.0,
+            1.0,
+            f32::MAX,
+            f32::MIN,
+        ];
+        // Every row, and a subset in increasing order (as a node's rows are).
+        for rows in [(0..column.len()).collect::<Vec<_>>(), vec![1, 2, 3, 4, 9, 11, 12, 15]] {
+            let mut expected: Vec<(f32, usize)> = rows.iter().map(|&r| (column[r], r)).collect();
+            expected.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            let mut samples = rows.clone();
+            let mut values = vec![0.0f32; rows.len()];
+            super::sort::by_packed_keys(&column, &mut values, &mut samples, &mut Vec::new());
+            let ours: Vec<(u32, usize)> = values.iter().map(|v| v.to_bits()).zip(samples).collect();
+            let theirs: Vec<(u32, usize)> = expected.iter().map(|&(v, r)| (v.to_bits(), r)).collect();
+            assert_eq!(ours, theirs);
+        }
+    }
+
     /// scikit-learn's `BaseDecisionTree.fit`: "sqrt" is `max(1, int(np.sqrt(n)))`, "log2"
     /// `max(1, int(np.log2(n)))`, a float `max(1, int(f * n))` for f in (0, 1], an int itself;
     /// anything else, or a count outside `(0, n]`, is refused.
