@@ -707,6 +707,50 @@ mod sort {
             samples[j] = s;
         }
     }
+
+    #[cfg(test)]
+    mod tests {
+        /// Each sort leaves the values in order and every (value, row) pair together: on sorted,
+        /// reversed, all-equal, tie-heavy and scrambled inputs of many lengths, and with a depth
+        /// budget of 0, which sends the introsort to its heapsort at once.
+        #[test]
+        fn every_sort_orders_values_and_keeps_their_rows() {
+            let mut state = 12345u64;
+            let mut next = move || {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                (state >> 40) as u32
+            };
+            let mut inputs: Vec<Vec<f32>> = Vec::new();
+            for n in [0, 1, 2, 3, 15, 16, 17, 40, 1000] {
+                inputs.push((0..n).map(|i| i as f32).collect());
+                inputs.push((0..n).rev().map(|i| i as f32).collect());
+                inputs.push(vec![2.5; n]);
+                inputs.push((0..n).map(|_| (next() % 4) as f32 - 1.5).collect());
+                inputs.push((0..n).map(|_| next() as f32 / 7.0 - 1e6).collect());
+            }
+            type Sort = fn(&mut [f32], &mut [usize]);
+            let sorts: [(&str, Sort); 4] = [
+                ("introsort", super::introsort),
+                ("heapsort", super::heapsort),
+                ("insertion", super::insertion_sort),
+                ("three-way without depth", |v, s| super::three_way(v, s, 0)),
+            ];
+            for input in &inputs {
+                let mut pairs: Vec<(u32, usize)> = input.iter().map(|v| v.to_bits()).zip(100..).collect();
+                pairs.sort_unstable();
+                for (name, sort) in sorts {
+                    let mut values = input.clone();
+                    let mut samples: Vec<usize> = (100..100 + input.len()).collect();
+                    sort(&mut values, &mut samples);
+                    assert!(values.windows(2).all(|w| w[0] <= w[1]), "{name}, {} values", input.len());
+                    let mut ours: Vec<(u32, usize)> =
+                        values.iter().map(|v| v.to_bits()).zip(samples).collect();
+                    ours.sort_unstable();
+                    assert_eq!(ours, pairs, "{name}: rows and values kept together");
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
