@@ -281,6 +281,27 @@ mod tests {
         assert!(platt.a < 0.0, "a larger decision value means a likelier positive: {platt:?}");
     }
 
+    /// `sigmoid_predict` is `1 / (1 + exp(A·d + B))`, clamped to `[1e-7, 1 − 1e-7]`, without
+    /// overflow on either side: libsvm switches between two forms of it at 0 so that `exp` never
+    /// sees a large positive argument.
+    #[test]
+    fn sigmoid_predict_is_the_clamped_logistic_for_any_decision() {
+        use super::{sigmoid_predict, Platt};
+        let platt = Platt { a: -1.5, b: 0.25 };
+        for d in [-3.0, -0.5, 0.0, 1.0 / 6.0, 0.2, 2.0, 7.5] {
+            let f: f64 = d * platt.a + platt.b;
+            let expected = 1.0 / (1.0 + f.exp());
+            let ours = sigmoid_predict(d, platt);
+            assert!((ours - expected).abs() <= 1e-15 * expected, "d = {d}: {ours} vs {expected}");
+        }
+        // A·d + B = ∓1e6 and ∓800: far past exp's range (e^709.8 overflows).
+        let unit = Platt { a: -1.0, b: 0.0 };
+        assert_eq!(sigmoid_predict(1e6, unit), 1.0 - 1e-7);
+        assert_eq!(sigmoid_predict(800.0, unit), 1.0 - 1e-7);
+        assert_eq!(sigmoid_predict(-1e6, unit), 1e-7);
+        assert_eq!(sigmoid_predict(-800.0, unit), 1e-7);
+    }
+
     /// scikit-learn's own generator (`sklearn.svm._newrand`) draws these, as recorded by
     /// tools/sklearn_newrand.py: ranges near 2³² and above 2³²/3 take the rejection step often,
     /// and its three reductions of `t` (none, one subtraction, a remainder) each occur.
