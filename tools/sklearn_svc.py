@@ -47,6 +47,8 @@ CASES = [
     # One virginica row: the Platt fold that holds it out trains on one class only, and libsvm
     # gives its rows a fixed decision value instead of a nested model.
     ("iris", "species", False, dict(C=1.0, kernel="rbf", probability=True, random_state=0), list(range(101))),
+    # One setosa row, the first class: there the one-class training part lacks the pair's positives.
+    ("iris", "species", False, dict(C=1.0, kernel="rbf", probability=True, random_state=0), [0] + list(range(50, 150))),
 ]
 
 fx = {"generator": f"tools/sklearn_svc.py, scikit-learn {sklearn.__version__}", "cases": []}
