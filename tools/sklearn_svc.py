@@ -49,6 +49,8 @@ CASES = [
     ("iris", "species", False, dict(C=1.0, kernel="rbf", probability=True, random_state=0), list(range(101))),
     # One setosa row, the first class: there the one-class training part lacks the pair's positives.
     ("iris", "species", False, dict(C=1.0, kernel="rbf", probability=True, random_state=0), [0] + list(range(50, 150))),
+    # 23 of its 40 support vectors at the bound C: shrinking removes variables at both bounds.
+    ("breast_cancer", "diagnosis", True, dict(C=1.0, kernel="linear", cache_size=0.02, probability=False)),
 ]
 
 fx = {"generator": f"tools/sklearn_svc.py, scikit-learn {sklearn.__version__}", "cases": []}

@@ -274,7 +274,7 @@ fn svc_is_libsvms() {
         cases: Vec<SvcCase>,
     }
     let fx: Fx = serde_json::from_str(include_str!("fixtures/sklearn_svc.json")).unwrap();
-    assert_eq!(fx.cases.len(), 10);
+    assert_eq!(fx.cases.len(), 11);
     for case in &fx.cases {
         let (x, y) = xy(&case.dataset, case.standardized);
         let (x, y) = match &case.rows {
