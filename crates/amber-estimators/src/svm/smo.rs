@@ -582,3 +582,259 @@ impl Cache {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The solver's inner rules checked against their definitions (Chang & Lin, "LIBSVM: a library
+    //! for support vector machines", 2011, §5.1) on states built by hand. The scikit-learn fixtures
+    //! run through these rules too, but rarely reach the states where a wrong rule shows: a
+    //! shrinking rule that sets aside other variables, or a gradient rebuilt wrongly in the middle
+    //! of a fit, mostly changes only which path the solver takes to the same optimum.
+
+    use super::*;
+
+    /// `n · d` values spread over [-1, 1) by a fixed linear congruential generator.
+    fn values(n: usize, seed: u64) -> Vec<f64> {
+        let mut s = seed;
+        (0..n)
+            .map(|_| {
+                s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                (s >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
+            })
+            .collect()
+    }
+
+    /// `l` rows of `x`; every third row is of class -1.
+    fn problem(x: &[f64], d: usize, c: f64) -> Problem<'_> {
+        let l = x.len() / d;
+        Problem {
+            x: Rows { data: x, d },
+            rows: (0..l).collect(),
+            y: (0..l).map(|i| if i % 3 == 0 { -1 } else { 1 }).collect(),
+            c: vec![c; l],
+        }
+    }
+
+    /// A solver at `alpha`, with its gradient `Qα − e` and `g_bar = Σ_{α_j = C} C Q_j` computed
+    /// here from their definitions.
+    fn solver_at(q: &mut QMatrix<'_>, alpha: Vec<f64>, c: f64) -> Solver {
+        let l = alpha.len();
+        let mut s = Solver {
+            l,
+            active_size: l,
+            g: vec![-1.0; l],
+            g_bar: vec![0.0; l],
+            alpha,
+            status: vec![Status::Lower; l],
+            active_set: (0..l).collect(),
+            c: vec![c; l],
+            eps: 1e-3,
+            unshrink: false,
+        };
+        for i in 0..l {
+            s.update_status(i);
+        }
+        for j in 0..l {
+            let column = q.column(j, l); // Q is symmetric: column j is row j.
+            for (i, &q_ij) in column.iter().enumerate() {
+                s.g[i] += s.alpha[j] * f64::from(q_ij);
+                if s.status[j] == Status::Upper {
+                    s.g_bar[i] += s.c[j] * f64::from(q_ij);
+                }
+            }
+        }
+        s
+    }
+
+    /// `m(α) = max_{t ∈ I_up} −y_t G_t` and `M(α) = min_{t ∈ I_low} −y_t G_t` over the active
+    /// variables, where `I_up = {α_t < C, y_t = 1} ∪ {α_t > 0, y_t = −1}` and
+    /// `I_low = {α_t < C, y_t = −1} ∪ {α_t > 0, y_t = 1}`.
+    fn m_and_big_m(s: &Solver, q: &QMatrix<'_>) -> (f64, f64) {
+        let (mut m, mut big_m) = (f64::NEG_INFINITY, f64::INFINITY);
+        for t in 0..s.active_size {
+            let (y, below_c, above_0) = (f64::from(q.y[t]), s.alpha[t] < s.c[t], s.alpha[t] > 0.0);
+            let v = -y * s.g[t];
+            if (below_c && y > 0.0) || (above_0 && y < 0.0) {
+                m = m.max(v);
+            }
+            if (below_c && y < 0.0) || (above_0 && y > 0.0) {
+                big_m = big_m.min(v);
+            }
+        }
+        (m, big_m)
+    }
+
+    /// The paper's shrinking rule: a variable at a bound is set aside when
+    /// `−y_t G_t > m(α)` with `α_t = C, y_t = 1` or `α_t = 0, y_t = −1`, or when
+    /// `−y_t G_t < M(α)` with `α_t = 0, y_t = 1` or `α_t = C, y_t = −1`.
+    fn shrinkable(s: &Solver, q: &QMatrix<'_>, t: usize, m: f64, big_m: f64) -> bool {
+        let (y, at_c, at_0) = (q.y[t], s.alpha[t] >= s.c[t], s.alpha[t] <= 0.0);
+        let v = -f64::from(y) * s.g[t];
+        (v > m && ((at_c && y == 1) || (at_0 && y == -1)))
+            || (v < big_m && ((at_0 && y == 1) || (at_c && y == -1)))
+    }
+
+    /// The original variables set aside (at positions from `active_size` on), sorted.
+    fn set_aside(s: &Solver) -> Vec<usize> {
+        let mut out = s.active_set[s.active_size..].to_vec();
+        out.sort_unstable();
+        out
+    }
+
+    #[test]
+    fn shrinking_sets_aside_exactly_the_bound_variables_the_rule_names() -> Result<(), String> {
+        let (l, c) = (60, 1.0);
+        let x = values(l * 2, 1);
+        let p = problem(&x, 2, c);
+        let mut q = QMatrix::new(&p, FittedKernel::Linear, 1 << 20);
+        // A third of the variables free, a third at 0, a third at C. The gradients, independent of
+        // the alphas (the rule reads only these), put `v = −y G` of the free variables in
+        // [-0.5, 0.5], and that of the bound ones mostly on the side where they belong, as near an
+        // optimum: in [-2, 0.3] for those only in I_up, in [-0.3, 2] for those only in I_low.
+        // About half of the bound ones then meet the rule.
+        let alpha: Vec<f64> = (0..l).map(|i| [0.5 * c, 0.0, c][(i / 3) % 3]).collect();
+        let mut s = solver_at(&mut q, alpha, c);
+        for (t, u) in values(l, 2).into_iter().enumerate() {
+            let only_up = (s.status[t] == Status::Lower) == (q.y[t] == 1);
+            let v = match s.status[t] {
+                Status::Free => 0.5 * u,
+                _ if only_up => -0.85 + 1.15 * u,
+                _ => 0.85 + 1.15 * u,
+            };
+            s.g[t] = -f64::from(q.y[t]) * v;
+        }
+        // One variable of each of the four bound kinds exactly on its threshold, where the rule's
+        // strict inequality must keep it active. Each is in only one of I_up and I_low, on the
+        // side where it cannot move m or M.
+        let (m, big_m) = m_and_big_m(&s, &q);
+        assert!(m - big_m > 10.0 * s.eps, "the state is far from optimal: no unshrinking");
+        let mut tied = Vec::new();
+        for (y, status, threshold) in [
+            (1, Status::Upper, m),
+            (-1, Status::Lower, m),
+            (1, Status::Lower, big_m),
+            (-1, Status::Upper, big_m),
+        ] {
+            let t = (0..l).find(|&t| q.y[t] == y && s.status[t] == status && !tied.contains(&t));
+            let Some(t) = t else { return Err(format!("no variable with y = {y} at that bound")) };
+            s.g[t] = -f64::from(y) * threshold;
+            tied.push(t);
+        }
+        assert_eq!(m_and_big_m(&s, &q), (m, big_m));
+        let expected: Vec<usize> = (0..l).filter(|&t| shrinkable(&s, &q, t, m, big_m)).collect();
+        assert!(tied.iter().all(|t| !expected.contains(t)));
+        assert!((10..l / 2).contains(&expected.len()), "{} of {l} to set aside", expected.len());
+
+        s.do_shrinking(&mut q);
+        assert_eq!(set_aside(&s), expected);
+        assert!(!s.unshrink);
+        Ok(())
+    }
+
+    /// libsvm brings the variables it set aside back once, when the gap `m − M` first falls to
+    /// 10·eps, rebuilding their gradients; later shrinking only sets more aside.
+    #[test]
+    fn shrunk_variables_come_back_once_at_ten_eps() -> Result<(), String> {
+        let (l, c) = (45, 1.0);
+        let x = values(l * 3, 3);
+        let p = problem(&x, 3, c);
+        let mut q = QMatrix::new(&p, FittedKernel::Rbf { gamma: 0.5 }, 1 << 20);
+        let alpha: Vec<f64> = (0..l).map(|i| [0.3 * c, 0.0, c][(i / 3) % 3]).collect();
+        let fresh = solver_at(&mut q, alpha, c);
+        // Two variables at a bound strictly between M and m, which the rule keeps active and
+        // which attain neither m nor M, set aside by hand as an earlier shrinking step would have
+        // done when their gradients were elsewhere.
+        let (m, big_m) = m_and_big_m(&fresh, &q);
+        let inside = |t: usize| {
+            let v = -f64::from(q.y[t]) * fresh.g[t];
+            fresh.status[t] != Status::Free && big_m < v && v < m
+        };
+        let kept: Vec<usize> = (0..l).filter(|&t| inside(t)).take(2).collect();
+        let &[a, b] = kept.as_slice() else { return Err(format!("bound variables inside: {kept:?}")) };
+        for unshrink in [false, true] {
+            let mut q = QMatrix::new(&p, FittedKernel::Rbf { gamma: 0.5 }, 1 << 20);
+            let mut s = solver_at(&mut q, fresh.alpha.clone(), c);
+            for (t, to) in [(a, l - 1), (b, l - 2)] {
+                let Some(pos) = s.active_set.iter().position(|&u| u == t) else { return Err(format!("{t}")) };
+                s.swap_index(&mut q, pos, to);
+            }
+            s.active_size = l - 2;
+            for t in l - 2..l {
+                s.g[t] = f64::NAN; // a shrunk variable's gradient is stale until rebuilt
+            }
+            s.eps = (m - big_m).abs(); // the gap is below 10·eps
+            s.unshrink = unshrink;
+            s.do_shrinking(&mut q);
+            let aside = set_aside(&s);
+            if unshrink {
+                assert!(aside.contains(&a) && aside.contains(&b), "{aside:?} keeps {a} and {b} aside");
+            } else {
+                assert!(s.unshrink);
+                assert!(!aside.contains(&a) && !aside.contains(&b), "{aside:?} brings {a} and {b} back");
+                for (pos, &t) in s.active_set.iter().enumerate() {
+                    let (ours, exact) = (s.g[pos], fresh.g[t]);
+                    assert!((ours - exact).abs() <= 1e-12 * exact.abs().max(1.0), "G_{t}: {ours} vs {exact}");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Both of libsvm's loops that rebuild the gradient of the variables set aside (one runs over
+    /// them, the other over the free variables, whichever is less work) give `Qα − e`.
+    #[test]
+    fn gradient_reconstruction_gives_q_alpha_minus_e_by_either_loop() {
+        let (l, c) = (40, 2.0);
+        let x = values(l * 4, 4);
+        let p = problem(&x, 4, c);
+        for kernel in [FittedKernel::Rbf { gamma: 0.25 }, FittedKernel::Linear] {
+            for (active, over_shrunk) in [(38, true), (20, false)] {
+                let mut q = QMatrix::new(&p, kernel, 1 << 20);
+                // Free or at a bound below `active`; at a bound from `active` on (libsvm never
+                // sets a free variable aside).
+                let alpha = (0..l)
+                    .map(|i| match (i >= active, i % 3) {
+                        (true, 0) | (false, 1) => c,
+                        (true, _) | (false, 0) => 0.0,
+                        (false, _) => c * (i + 1) as f64 / (l + 1) as f64,
+                    })
+                    .collect();
+                let mut s = solver_at(&mut q, alpha, c);
+                let exact = s.g.clone();
+                s.active_size = active;
+                for g in &mut s.g[active..] {
+                    *g = f64::NAN;
+                }
+                let n_free = (0..active).filter(|&j| s.status[j] == Status::Free).count();
+                assert_eq!(n_free * l > 2 * active * (l - active), over_shrunk, "which loop runs");
+                s.reconstruct_gradient(&mut q);
+                for (t, (&ours, &exact)) in s.g.iter().zip(&exact).enumerate() {
+                    // The same products, added in another order.
+                    assert!((ours - exact).abs() <= 1e-12 * exact.abs().max(1.0), "G_{t}: {ours} vs {exact}");
+                }
+            }
+        }
+    }
+
+    /// A column first computed for the active variables and then extended to all of them
+    /// (shrinking, then a variable leaving its upper bound) holds `y_i y_j K(x_i, x_j)` at every
+    /// position: filled one by one when short, in parallel when long.
+    #[test]
+    fn a_column_extended_from_its_cached_prefix_holds_every_kernel_value() {
+        for (l, d, prefix) in [(60, 3, 17), (700, 64, 100)] {
+            let x = values(l * d, 5);
+            let p = problem(&x, d, 1.0);
+            let mut q = QMatrix::new(&p, FittedKernel::Rbf { gamma: 1.0 / d as f64 }, 1 << 22);
+            let i = 7;
+            let short = q.column(i, prefix);
+            assert_eq!(short.len(), prefix);
+            drop(short);
+            let full = q.column(i, l);
+            assert_eq!(full.len(), l);
+            for (j, &v) in full.iter().enumerate() {
+                let y = f64::from(q.y[i]) * f64::from(q.y[j]);
+                assert_eq!(v, (y * q.k(i, j)) as f32, "Q[{i}][{j}] of {l}");
+            }
+        }
+    }
+}
