@@ -418,3 +418,45 @@ impl Interval<'_> {
         bracketed
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SciPy's Moré–Thuente search (`tools/scipy_line_search.py`) on the six functions of Moré and
+    /// Thuente's paper, a line and a parabola, from steps 1e-3 to 1e3: every step it evaluated,
+    /// with the value and slope there. Replaying those values, amber's search must ask for the
+    /// same steps and end at the same one, where SciPy's did.
+    #[test]
+    fn more_thuente_asks_for_scipys_steps() -> Result<(), String> {
+        #[derive(serde::Deserialize)]
+        struct Case {
+            function: String,
+            stp0: f64,
+            f0: f64,
+            g0: f64,
+            trace: Vec<[f64; 3]>,
+            stp: f64,
+            task: String,
+        }
+        #[derive(serde::Deserialize)]
+        struct Fixture {
+            cases: Vec<Case>,
+        }
+        let fixture: Fixture =
+            serde_json::from_str(include_str!("../../tests/fixtures/scipy_line_search.json")).map_err(|e| e.to_string())?;
+        assert_eq!(fixture.cases.len(), 32);
+        for case in &fixture.cases {
+            let name = format!("{} from {}", case.function, case.stp0);
+            let mut search = MoreThuente::start(case.f0, case.g0, case.stp0);
+            let mut stp = case.stp0;
+            for (k, &[at, f, g]) in case.trace.iter().enumerate() {
+                assert_eq!(stp, at, "{name}: step {k}");
+                let last = k + 1 == case.trace.len();
+                assert_eq!(search.done(&mut stp, f, g), last, "{name}: ends after step {k} ({})", case.task);
+            }
+            assert_eq!(stp, case.stp, "{name}: the step taken");
+        }
+        Ok(())
+    }
+}
