@@ -459,4 +459,28 @@ mod tests {
         }
         Ok(())
     }
+
+    /// `Σ xᵢ − ln xᵢ`, minimal at `x = 1`, NaN outside `x > 0`. From `x = 3` the first step
+    /// reaches 2, where the secant's curvature 1/6 (the true one is 1/4) makes the quasi-Newton
+    /// step land at `x = −1`. The line search fails there, and L-BFGS must restart from an empty
+    /// memory (a steepest-descent step) rather than retry the same direction.
+    #[test]
+    fn a_failed_line_search_restarts_from_an_empty_memory() {
+        let (mut calls, mut nans) = (0u32, 0u32);
+        let objective = |x: &[f64], g: &mut [f64]| {
+            calls += 1;
+            assert!(calls < 10_000, "minimize does not end");
+            if x.iter().any(|&v| v <= 0.0) {
+                nans += 1;
+                return f64::NAN;
+            }
+            g.iter_mut().zip(x).for_each(|(g, &v)| *g = 1.0 - 1.0 / v);
+            x.iter().map(|&v| v - v.ln()).sum()
+        };
+        let options = Options { max_iter: 1000, gtol: 1e-10, ftol: 0.0, max_line_search: 20, memory: 10 };
+        let found = minimize(objective, vec![3.0], &options);
+        assert_eq!(found.stop, Stop::Converged);
+        assert!(found.x.iter().all(|v| (v - 1.0).abs() <= 1e-9), "{:?}", found.x);
+        assert!(nans >= 1, "the line search never failed");
+    }
 }
