@@ -424,9 +424,11 @@ mod tests {
     use super::*;
 
     /// SciPy's Moré–Thuente search (`tools/scipy_line_search.py`) on the six functions of Moré and
-    /// Thuente's paper, a line and a parabola, from steps 1e-3 to 1e3: every step it evaluated,
-    /// with the value and slope there. Replaying those values, amber's search must ask for the
-    /// same steps and end at the same one, where SciPy's did.
+    /// Thuente's paper, a line, a parabola, 500 random functions of the shapes L-BFGS meets and 150
+    /// whose slopes disagree with their values: every step it evaluated, with the value and slope
+    /// there. Replaying those values, amber's search must ask for the same steps, bit for bit,
+    /// and end where SciPy's ended (converged, at stpmax, at its xtol, stopped by rounding), or
+    /// still ask for a step after L-BFGS-B's 20 evaluations.
     #[test]
     fn more_thuente_asks_for_scipys_steps() -> Result<(), String> {
         #[derive(serde::Deserialize)]
@@ -436,26 +438,34 @@ mod tests {
             f0: f64,
             g0: f64,
             trace: Vec<[f64; 3]>,
-            stp: f64,
             task: String,
+            ended: bool,
         }
         #[derive(serde::Deserialize)]
         struct Fixture {
             cases: Vec<Case>,
         }
         let fixture: Fixture =
-            serde_json::from_str(include_str!("../../tests/fixtures/scipy_line_search.json")).map_err(|e| e.to_string())?;
-        assert_eq!(fixture.cases.len(), 32);
+            serde_json::from_str(include_str!("../../tests/fixtures/scipy_line_search.json"))
+                .map_err(|e| e.to_string())?;
+        assert_eq!(fixture.cases.len(), 682);
         for case in &fixture.cases {
-            let name = format!("{} from {}", case.function, case.stp0);
+            let name = format!("{} from {} ({})", case.function, case.stp0, case.task);
             let mut search = MoreThuente::start(case.f0, case.g0, case.stp0);
             let mut stp = case.stp0;
+            let last = case.trace.len() - 1;
+            assert!(case.ended || last == 20, "{name}");
             for (k, &[at, f, g]) in case.trace.iter().enumerate() {
                 assert_eq!(stp, at, "{name}: step {k}");
-                let last = k + 1 == case.trace.len();
-                assert_eq!(search.done(&mut stp, f, g), last, "{name}: ends after step {k} ({})", case.task);
+                if k == 20 {
+                    break; // L-BFGS-B gives up before evaluating a 21st step
+                }
+                assert_eq!(
+                    search.done(&mut stp, f, g),
+                    case.ended && k == last,
+                    "{name}: ends after step {k}"
+                );
             }
-            assert_eq!(stp, case.stp, "{name}: the step taken");
         }
         Ok(())
     }
