@@ -124,41 +124,54 @@ def inconsistent_functions(count, seed=1):
         yield f"inconsistent_{k}", (phi, dphi), [10 ** rng.uniform(-2, 1)]
 
 
-cases = []
-named = [(name, fs, [1e-3, 1e-1, 1e1, 1e3]) for name, fs in FUNCTIONS.items()]
-for name, (phi, dphi), starts in named + list(random_functions(500)) + list(inconsistent_functions(150)):
-    if not dphi(0.0) < 0:
-        continue
-    for stp0 in starts:
-        trace = []
+def record(name, phi, dphi, stp0, search_class=DCSRCH):
+    """One search from `stp0`: every step it evaluated with the value and slope there."""
+    trace = []
 
-        def logged_phi(a, phi=phi, trace=trace):
-            f = phi(a)
-            trace.append([a, f, dphi(a)])  # the search's own steps (f(0) and f'(0) are given)
-            return f
+    def logged_phi(a):
+        f = phi(a)
+        trace.append([a, f, dphi(a)])  # the search's own steps (f(0) and f'(0) are given)
+        return f
 
-        search = DCSRCH(logged_phi, dphi, ftol=1e-3, gtol=0.9, xtol=0.1, stpmin=0.0, stpmax=1e10)
-        # L-BFGS-B's line search fails when the search still asks for a step after 20
-        # evaluations (`maxls`); running to 21 records that request ("ended": false).
-        stp, _, _, task = search(stp0, phi0=phi(0.0), derphi0=dphi(0.0), maxiter=21)
-        ended = len(trace) <= 20
-        # The search ends at the step it evaluated last. On a warning SciPy's wrapper returns
-        # None, but L-BFGS-B's `lnsrlb` takes that step, as amber does.
-        assert not ended or stp == trace[-1][0] or task.startswith(b"WARN"), (name, stp0, task)
-        if not ended:
-            task = b"20 evaluations"
-        stp = trace[-1][0]
-        cases.append({
-            "function": name,
-            "stp0": stp0,
-            "f0": phi(0.0),
-            "g0": dphi(0.0),
-            "trace": trace,
-            "stp": stp,
-            "task": task.decode(),
-            "ended": ended,
-        })
-out = ROOT / "crates/amber-estimators/tests/fixtures/scipy_line_search.json"
-out.write_text(json.dumps({"generator": f"tools/scipy_line_search.py, SciPy {scipy.__version__}",
-                           "cases": cases}, indent=None) + "\n")
-print(out, len(cases), sum(len(c["trace"]) for c in cases), collections.Counter(c["task"] for c in cases))
+    search = search_class(logged_phi, dphi, ftol=1e-3, gtol=0.9, xtol=0.1, stpmin=0.0, stpmax=1e10)
+    # L-BFGS-B's line search fails when the search still asks for a step after 20
+    # evaluations (`maxls`); running to 21 records that request ("ended": false).
+    stp, _, _, task = search(stp0, phi0=phi(0.0), derphi0=dphi(0.0), maxiter=21)
+    ended = len(trace) <= 20
+    # The search ends at the step it evaluated last. On a warning SciPy's wrapper returns
+    # None, but L-BFGS-B's `lnsrlb` takes that step, as amber does.
+    assert not ended or stp == trace[-1][0] or task.startswith(b"WARN"), (name, stp0, task)
+    if not ended:
+        task = b"20 evaluations"
+    return {
+        "function": name,
+        "stp0": stp0,
+        "f0": phi(0.0),
+        "g0": dphi(0.0),
+        "trace": trace,
+        "task": task.decode(),
+        "ended": ended,
+    }
+
+
+# The first step lands exactly on the sufficient-decrease line with the slope still steep (not
+# converged, still in the first stage), and the values beyond lie just below it: the search must
+# go on with its modified function there (a first stage left at a falling slope would not).
+BARELY_SUFFICIENT = (lambda a: -1e-3 * min(a, 1.0) - (1e-4 if a > 1 else 0.0), lambda a: -0.95 if a else -1.0)
+
+
+def candidates():
+    named = [(name, fs, [1e-3, 1e-1, 1e1, 1e3]) for name, fs in FUNCTIONS.items()]
+    named.append(("barely_sufficient", BARELY_SUFFICIENT, [1.0]))
+    return named + list(random_functions(500)) + list(inconsistent_functions(150))
+
+
+if __name__ == "__main__":
+    cases = []
+    for name, (phi, dphi), starts in candidates():
+        if dphi(0.0) < 0:
+            cases += [record(name, phi, dphi, stp0) for stp0 in starts]
+    out = ROOT / "crates/amber-estimators/tests/fixtures/scipy_line_search.json"
+    out.write_text(json.dumps({"generator": f"tools/scipy_line_search.py, SciPy {scipy.__version__}",
+                               "cases": cases}) + "\n")
+    print(out, len(cases), sum(len(c["trace"]) for c in cases), collections.Counter(c["task"] for c in cases))

@@ -424,7 +424,7 @@ mod tests {
     use super::*;
 
     /// SciPy's Moré–Thuente search (`tools/scipy_line_search.py`) on the six functions of Moré and
-    /// Thuente's paper, a line, a parabola, 500 random functions of the shapes L-BFGS meets and 150
+X
     /// whose slopes disagree with their values: every step it evaluated, with the value and slope
     /// there. Replaying those values, amber's search must ask for the same steps, bit for bit,
     /// and end where SciPy's ended (converged, at stpmax, at its xtol, stopped by rounding), or
@@ -448,7 +448,7 @@ mod tests {
         let fixture: Fixture =
             serde_json::from_str(include_str!("../../tests/fixtures/scipy_line_search.json"))
                 .map_err(|e| e.to_string())?;
-        assert_eq!(fixture.cases.len(), 682);
+        assert_eq!(fixture.cases.len(), 683);
         for case in &fixture.cases {
             let name = format!("{} from {} ({})", case.function, case.stp0, case.task);
             let mut search = MoreThuente::start(case.f0, case.g0, case.stp0);
