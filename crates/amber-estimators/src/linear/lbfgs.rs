@@ -150,17 +150,21 @@ pub(crate) fn minimize(
         }
         let y: Vec<f64> = g.iter().zip(&g_old).map(|(g, o)| g - o).collect();
         let yy = dot(&y, &y);
+        // The step s = stp·d (L-BFGS-B skips the products when stp = 1; multiplying by 1 is exact).
         let stp = found.stp;
-        let (sy, scale) = if stp == 1.0 {
-            (found.gd - gd_old, -gd_old)
-        } else {
-            d.iter_mut().for_each(|d| *d *= stp);
-            ((found.gd - gd_old) * stp, -gd_old * stp)
-        };
-        if sy > f64::EPSILON * scale {
+        d.iter_mut().for_each(|d| *d *= stp);
+        if let Some(sy) = curvature(found.gd, gd_old, stp) {
             memory.push(d, y, sy, yy);
         }
     }
+}
+
+/// `sᵀy` of the step `s = stp·d` from the slopes `gᵀd` after and before it, if the pair is to be
+/// kept: L-BFGS-B keeps it only when `sᵀy > ε·(−gᵀs)`, so that the memory's matrix stays positive
+/// definite. (After a line search that ended on a warning the curvature can be zero or negative.)
+fn curvature(gd: f64, gd_old: f64, stp: f64) -> Option<f64> {
+    let sy = (gd - gd_old) * stp;
+    (sy > f64::EPSILON * (-gd_old * stp)).then_some(sy)
 }
 
 /// A point the line search accepted: its step, position, value, gradient and `gᵀd`.
@@ -493,5 +497,105 @@ mod tests {
         assert_eq!(found.stop, Stop::Converged);
         assert!(found.x.iter().all(|v| (v - 1.0).abs() <= 1e-9), "{:?}", found.x);
         assert!(nans >= 1, "the line search never failed");
+    }
+
+    /// SciPy's L-BFGS-B (`tools/scipy_lbfgs.py`) where its stopping rules decide: the relative
+    /// reduction on a function near 1e6 (three `ftol`s), Rosenbrock's function to convergence and
+    /// to an iteration limit, and a gradient so small that `gᵀd` rounds to zero, a direction
+    /// L-BFGS-B refuses. The same functions here, computed the same way, must stop for the same
+    /// reason after as many iterations, at the same point up to rounding.
+    #[test]
+    fn minimize_stops_where_scipys_lbfgsb_stops() -> Result<(), String> {
+        #[derive(serde::Deserialize)]
+        struct Case {
+            function: String,
+            x0: Vec<f64>,
+            gtol: f64,
+            ftol: f64,
+            maxiter: u64,
+            n_iter: u64,
+            stop: String,
+            x: Vec<f64>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Fixture {
+            cases: Vec<Case>,
+        }
+        fn shifted_quadratic(x: &[f64], g: &mut [f64]) -> f64 {
+            let mut f = 1e6;
+            for (i, (&v, g)) in x.iter().zip(g.iter_mut()).enumerate() {
+                let w = (i + 1) as f64;
+                f += w * (v - 1.0) * (v - 1.0);
+                *g = 2.0 * w * (v - 1.0);
+            }
+            f
+        }
+        fn rosenbrock(x: &[f64], g: &mut [f64]) -> f64 {
+            g.iter_mut().for_each(|g| *g = 0.0);
+            let mut f = 0.0;
+            for i in 0..x.len() - 1 {
+                let (a, b) = (x[i + 1] - x[i] * x[i], 1.0 - x[i]);
+                f += 100.0 * a * a + b * b;
+                g[i] += -400.0 * x[i] * a - 2.0 * b;
+                g[i + 1] += 200.0 * a;
+            }
+            f
+        }
+        fn half_square(x: &[f64], g: &mut [f64]) -> f64 {
+            g.copy_from_slice(x);
+            0.5 * x.iter().map(|v| v * v).sum::<f64>()
+        }
+        let fixture: Fixture = serde_json::from_str(include_str!("../../tests/fixtures/scipy_lbfgs.json"))
+            .map_err(|e| e.to_string())?;
+        assert_eq!(fixture.cases.len(), 6);
+        for case in &fixture.cases {
+            let objective = match case.function.as_str() {
+                "shifted_quadratic" => shifted_quadratic,
+                "rosenbrock" => rosenbrock,
+                "half_square" => half_square,
+                other => return Err(format!("unknown function {other}")),
+            };
+            let options = Options {
+                max_iter: case.maxiter,
+                gtol: case.gtol,
+                ftol: case.ftol,
+                max_line_search: 20,
+                memory: 10,
+            };
+            let found = minimize(objective, case.x0.clone(), &options);
+            let name = format!("{} with ftol {:e}, max_iter {}", case.function, case.ftol, case.maxiter);
+            let stop = match found.stop {
+                Stop::Converged => "converged",
+                Stop::MaxIter => "max_iter",
+                Stop::LineSearchFailed => "line_search_failed",
+            };
+            assert_eq!((stop, found.n_iter), (case.stop.as_str(), case.n_iter), "{name}");
+            let worst =
+                found.x.iter().zip(&case.x).fold(0.0f64, |w, (a, b)| w.max((a - b).abs() / b.abs().max(1.0)));
+            // Measured: at most 1.1e-15 (Rosenbrock to convergence); L-BFGS-B forms its step from
+            // the compact representation, amber by the two-loop recursion, so 10× that.
+            assert!(worst <= 1.2e-14, "{name}: x differs by {worst:e}");
+        }
+        Ok(())
+    }
+
+    /// L-BFGS-B's rule for a correction pair (`mainlb`: skipped when `sᵀy ≤ ε·(−gᵀs)`),
+    /// on slopes chosen so that each side of the threshold is exact.
+    #[test]
+    fn curvature_pairs_are_kept_as_lbfgsb_keeps_them() {
+        let eps = f64::EPSILON;
+        // A unit step, slope −1 before it: kept when sᵀy > ε, and sᵀy = ε exactly is skipped.
+        assert_eq!(curvature(-0.5, -1.0, 1.0), Some(0.5));
+        assert_eq!(curvature(-1.0 + 2.0 * eps, -1.0, 1.0), Some(2.0 * eps));
+        assert_eq!(curvature(-1.0 + eps, -1.0, 1.0), None);
+        // No curvature, or negative curvature: skipped.
+        assert_eq!(curvature(-1.0, -1.0, 1.0), None);
+        assert_eq!(curvature(-1.5, -1.0, 1.0), None);
+        assert_eq!(curvature(-1.0 - 1e-3, -1.0, 1e-3), None);
+        // A short step scales both sides: sᵀy ≈ 1e-17 against ε·1e-3 ≈ 2.2e-19 is kept.
+        let gd = -1.0 + 1e-14;
+        assert_eq!(curvature(gd, -1.0, 1e-3), Some((gd + 1.0) * 1e-3));
+        // A long one: sᵀy ≈ 1e-3 against ε·1e13 ≈ 2.2e-3 is skipped.
+        assert_eq!(curvature(-1.0 + 1e-16, -1.0, 1e13), None);
     }
 }
