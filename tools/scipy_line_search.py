@@ -163,7 +163,14 @@ BARELY_SUFFICIENT = (lambda a: -1e-3 * min(a, 1.0) - (1e-4 if a > 1 else 0.0), l
 def candidates():
     named = [(name, fs, [1e-3, 1e-1, 1e1, 1e3]) for name, fs in FUNCTIONS.items()]
     named.append(("barely_sufficient", BARELY_SUFFICIENT, [1.0]))
-    return named + list(random_functions(500)) + list(inconsistent_functions(150))
+    # From larger draws, the searches that reach rarer branches (found by running variants of
+    # DCSRCH with one branch changed and keeping the searches whose steps then change): a lower
+    # bound on an extrapolated step that binds, and a step outside a bracket sent back to its
+    # best end.
+    rare = [f for f in random_functions(250, 31) if f[0] == "random_249"]
+    rare += [f for f in inconsistent_functions(1000, 32) if f[0] in {"inconsistent_149", "inconsistent_717"}]
+    rare = [(f"{name}_of_a_larger_draw", fs, starts) for name, fs, starts in rare]
+    return named + list(random_functions(500)) + list(inconsistent_functions(150)) + rare
 
 
 if __name__ == "__main__":
