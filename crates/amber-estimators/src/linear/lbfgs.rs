@@ -430,11 +430,11 @@ mod tests {
     /// SciPy's Moré–Thuente search (`tools/scipy_line_search.py`) on the six functions of Moré and
     /// Thuente's paper, a line, a parabola, one whose first step lands exactly on the
     /// sufficient-decrease line (where the first stage must go on), 500 random functions of the
-    /// shapes L-BFGS meets, 150 whose slopes disagree with their values and 3 from larger draws that
-    /// reach rarer branches: every step it
-    /// evaluated, with the value and slope there. Replaying those values, amber's search must ask for the same steps, bit for bit,
-    /// and end where SciPy's ended (converged, at stpmax, at its xtol, stopped by rounding), or
-    /// still ask for a step after L-BFGS-B's 20 evaluations.
+    /// shapes L-BFGS meets, 150 whose slopes disagree with their values and 3 from larger draws
+    /// that reach rarer branches: every step it evaluated, with the value and slope there.
+    /// Replaying those values, amber's search must ask for the same steps, bit for bit, and end
+    /// where SciPy's ended (converged, at stpmax, at its xtol, stopped by rounding), or still ask
+    /// for a step after L-BFGS-B's 20 evaluations.
     #[test]
     fn more_thuente_asks_for_scipys_steps() -> Result<(), String> {
         #[derive(serde::Deserialize)]
