@@ -19,6 +19,7 @@ pub const CORE: &[&str] = &[
     "crates/amber-persistence/src/format.rs",
     "crates/amber-persistence/src/io.rs",
     "crates/amber-persistence/src/load.rs",
+    "crates/amber-persistence/src/persist.rs",
     "crates/amber-persistence/src/registry.rs",
 ];
 
