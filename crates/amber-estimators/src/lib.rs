@@ -32,6 +32,8 @@ mod le_bytes;
 mod linear;
 mod par;
 mod svm;
+#[cfg(test)]
+mod testing;
 pub mod transform;
 pub mod tree;
 mod weights;

@@ -55,18 +55,7 @@ pub(super) struct Solution {
 pub(super) fn solve(problem: &Problem<'_>, kernel: FittedKernel, eps: f64, cache_bytes: usize) -> Solution {
     let l = problem.rows.len();
     let mut q = QMatrix::new(problem, kernel, cache_bytes);
-    let mut s = Solver {
-        l,
-        active_size: l,
-        g: vec![-1.0; l],
-        g_bar: vec![0.0; l],
-        alpha: vec![0.0; l],
-        status: vec![Status::Lower; l],
-        active_set: (0..l).collect(),
-        c: problem.c.clone(),
-        eps,
-        unshrink: false,
-    };
+    let mut s = Solver::new(problem.c.clone(), eps);
     s.run(&mut q);
     let rho = s.calculate_rho(&q);
     let mut coef = vec![0.0; l];
@@ -98,6 +87,23 @@ struct Solver {
 }
 
 impl Solver {
+    /// The starting point `α = 0`, where the gradient `Qα − e` is `−e`, every variable active.
+    fn new(c: Vec<f64>, eps: f64) -> Self {
+        let l = c.len();
+        Solver {
+            l,
+            active_size: l,
+            g: vec![-1.0; l],
+            g_bar: vec![0.0; l],
+            alpha: vec![0.0; l],
+            status: vec![Status::Lower; l],
+            active_set: (0..l).collect(),
+            c,
+            eps,
+            unshrink: false,
+        }
+    }
+
     fn update_status(&mut self, i: usize) {
         self.status[i] = if self.alpha[i] >= self.c[i] {
             Status::Upper
@@ -593,15 +599,15 @@ mod tests {
 
     use super::*;
 
-    /// `n · d` values spread over [-1, 1) by a fixed linear congruential generator.
+    /// `n` values spread over [-1, 1), reproducibly.
     fn values(n: usize, seed: u64) -> Vec<f64> {
-        let mut s = seed;
-        (0..n)
-            .map(|_| {
-                s = s.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-                (s >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
-            })
-            .collect()
+        let mut rng = crate::testing::Lcg(seed);
+        (0..n).map(|_| (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0).collect()
+    }
+
+    /// `a` equals `b` up to rounding: within 1e-12 relative to max(1, |b|).
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-12 * b.abs().max(1.0)
     }
 
     /// `l` rows of `x`; every third row is of class -1.
@@ -619,18 +625,8 @@ mod tests {
     /// here from their definitions.
     fn solver_at(q: &mut QMatrix<'_>, alpha: Vec<f64>, c: f64) -> Solver {
         let l = alpha.len();
-        let mut s = Solver {
-            l,
-            active_size: l,
-            g: vec![-1.0; l],
-            g_bar: vec![0.0; l],
-            alpha,
-            status: vec![Status::Lower; l],
-            active_set: (0..l).collect(),
-            c: vec![c; l],
-            eps: 1e-3,
-            unshrink: false,
-        };
+        let mut s = Solver::new(vec![c; l], 1e-3);
+        s.alpha = alpha;
         for i in 0..l {
             s.update_status(i);
         }
@@ -773,7 +769,7 @@ mod tests {
                 assert!(!aside.contains(&a) && !aside.contains(&b), "{aside:?} brings {a} and {b} back");
                 for (pos, &t) in s.active_set.iter().enumerate() {
                     let (ours, exact) = (s.g[pos], fresh.g[t]);
-                    assert!((ours - exact).abs() <= 1e-12 * exact.abs().max(1.0), "G_{t}: {ours} vs {exact}");
+                    assert!(close(ours, exact), "G_{t}: {ours} vs {exact}");
                 }
             }
         }
@@ -810,7 +806,7 @@ mod tests {
                 s.reconstruct_gradient(&mut q);
                 for (t, (&ours, &exact)) in s.g.iter().zip(&exact).enumerate() {
                     // The same products, added in another order.
-                    assert!((ours - exact).abs() <= 1e-12 * exact.abs().max(1.0), "G_{t}: {ours} vs {exact}");
+                    assert!(close(ours, exact), "G_{t}: {ours} vs {exact}");
                 }
             }
         }

@@ -715,11 +715,8 @@ mod sort {
         /// budget of 0, which sends the introsort to its heapsort at once.
         #[test]
         fn every_sort_orders_values_and_keeps_their_rows() {
-            let mut state = 12345u64;
-            let mut next = move || {
-                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                (state >> 40) as u32
-            };
+            let mut rng = crate::testing::Lcg(12345);
+            let mut next = move || (rng.next_u64() >> 40) as u32;
             let mut inputs: Vec<Vec<f32>> = Vec::new();
             for n in [0, 1, 2, 3, 15, 16, 17, 40, 1000] {
                 inputs.push((0..n).map(|i| i as f32).collect());
