@@ -123,6 +123,12 @@ impl From<amber_model_selection::SplitError> for CliError {
     }
 }
 
+impl From<amber_model_selection::checks::CheckError> for CliError {
+    fn from(e: amber_model_selection::checks::CheckError) -> Self {
+        with(Status::Input, e)
+    }
+}
+
 impl From<MetricError> for CliError {
     fn from(e: MetricError) -> Self {
         with(Status::Input, e)

@@ -1,6 +1,6 @@
 //! The training report: one self-contained `report.html` (no script, no external file) with SVG
 //! figures drawn by plotters: the confusion matrix, each candidate's cross-validation score with
-//! its spread, ROC and precision-recall curves (one-vs-rest per class beyond two classes), feature
+//! its spread beside the baseline's, the data checks' findings, ROC and precision-recall curves (one-vs-rest per class beyond two classes), feature
 //! importances of trees and forests, and the metrics table.
 //!
 //! ```
@@ -15,6 +15,8 @@
 //!     y_true: vec![0, 0, 1, 1],
 //!     y_pred: vec![0, 1, 1, 1],
 //!     proba: ndarray::array![[0.9, 0.1], [0.4, 0.6], [0.3, 0.7], [0.2, 0.8]],
+//!     baseline: Some(CandidateScore { name: "baseline".into(), mean: 0.5, std: 0.0, scores: vec![0.5, 0.5] }),
+//!     findings: Vec::new(),
 //!     importances: None,
 //!     metrics: [("test_accuracy".to_string(), 0.75)].into(),
 //! };
@@ -68,6 +70,10 @@ pub struct Report {
     pub labels: Vec<String>,
     /// The leaderboard, best first.
     pub candidates: Vec<CandidateScore>,
+    /// The majority-class baseline on the same folds (`name` says what it answers).
+    pub baseline: Option<CandidateScore>,
+    /// What the data checks found.
+    pub findings: Vec<amber_model_selection::checks::Finding>,
     /// True class indices of the test rows.
     pub y_true: Vec<usize>,
     /// Predicted class indices of the test rows.
@@ -142,7 +148,11 @@ impl Report {
     pub fn html(&self) -> Result<String, CliError> {
         let mut figures = vec![
             ("confusion-matrix", "Confusion matrix (test rows)", self.confusion()?),
-            ("cv-scores", "Cross-validation score of each candidate (mean ± std)", self.cv_scores()?),
+            (
+                "cv-scores",
+                "Cross-validation score of each candidate (folds, mean ± std; red: the baseline)",
+                self.cv_scores()?,
+            ),
         ];
         if self.y_true.is_empty() {
             figures.truncate(1);
@@ -168,6 +178,22 @@ impl Report {
                 escape(caption)
             ));
         }
+        html.push_str("<h2>Data checks</h2>\n<ul id=\"checks\">\n");
+        if self.findings.is_empty() {
+            html.push_str("<li>no finding: no test row repeats a training row, no identifier-like column, no feature alone predicts the target, no rare class</li>\n");
+        }
+        for f in &self.findings {
+            let severity = match f.severity {
+                amber_model_selection::checks::Severity::Warning => "warning",
+                amber_model_selection::checks::Severity::Note => "note",
+            };
+            html.push_str(&format!(
+                "<li class=\"{severity}\"><b>{severity}</b> ({}): {}</li>\n",
+                f.kind.name(),
+                escape(&f.message)
+            ));
+        }
+        html.push_str("</ul>\n");
         html.push_str("<h2>Metrics</h2>\n<table id=\"metrics\"><tr><th>metric</th><th>value</th></tr>\n");
         for (name, value) in &self.metrics {
             html.push_str(&format!("<tr><td>{}</td><td>{value:.4}</td></tr>\n", escape(name)));
@@ -176,10 +202,14 @@ impl Report {
             "</table>\n<h2>Candidates</h2>\n<table id=\"candidates\"><tr><th>#</th><th>candidate</th>",
         );
         html.push_str(&format!("<th>{} mean</th><th>std</th></tr>\n", escape(&self.scoring)));
-        for (i, c) in self.candidates.iter().enumerate() {
+        let rows = self
+            .baseline
+            .iter()
+            .map(|b| ("–".to_string(), b))
+            .chain(self.candidates.iter().enumerate().map(|(i, c)| ((i + 1).to_string(), c)));
+        for (rank, c) in rows {
             html.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td>{:.4}</td><td>{:.4}</td></tr>\n",
-                i + 1,
+                "<tr><td>{rank}</td><td>{}</td><td>{:.4}</td><td>{:.4}</td></tr>\n",
                 escape(&c.name),
                 c.mean,
                 c.std
@@ -259,58 +289,85 @@ impl Report {
         Ok(svg)
     }
 
+    /// One row per candidate, named on the axis, best at the top: each fold's score (grey), the
+    /// mean ± std (the winner in orange), and the baseline's mean as a dashed line.
     fn cv_scores(&self) -> Figure {
         let n = self.candidates.len().max(1);
-        let lo = self
+        let values = self
             .candidates
             .iter()
-            .flat_map(|c| c.scores.iter().copied().chain([c.mean - c.std]))
-            .fold(f64::INFINITY, f64::min);
-        let hi = self
-            .candidates
-            .iter()
-            .flat_map(|c| c.scores.iter().copied().chain([c.mean + c.std]))
-            .fold(f64::NEG_INFINITY, f64::max);
+            .flat_map(|c| c.scores.iter().copied().chain([c.mean - c.std, c.mean + c.std]))
+            .chain(self.baseline.iter().map(|b| b.mean));
+        let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| (l.min(v), h.max(v)));
         let (lo, hi) = if lo.is_finite() && hi.is_finite() && hi > lo { (lo, hi) } else { (0.0, 1.0) };
         let pad = (hi - lo) * 0.1 + 1e-9;
+        let names: Vec<String> = self.candidates.iter().map(|c| short(&c.name, 30)).collect();
         let mut svg = String::new();
         {
-            let root = SVGBackend::with_string(&mut svg, (560, 400)).into_drawing_area();
+            let height = 90 + 24 * n as u32;
+            let root = SVGBackend::with_string(&mut svg, (640, height)).into_drawing_area();
             root.fill(&WHITE).map_err(plot_error)?;
             let mut chart = ChartBuilder::on(&root)
                 .margin(10)
                 .x_label_area_size(40)
-                .y_label_area_size(60)
-                .build_cartesian_2d(0.5..(n as f64 + 0.5), (lo - pad)..(hi + pad))
+                .y_label_area_size(210)
+                .build_cartesian_2d((lo - pad)..(hi + pad), segments(n))
                 .map_err(plot_error)?;
+            // Candidate i (0 = best) is drawn at the top: row n - 1 - i.
             chart
                 .configure_mesh()
-                .x_desc("candidate (# in the table below; 1 = best)")
-                .y_desc(self.scoring.as_str())
-                .x_labels(n.min(20))
-                .x_label_formatter(&|v| format!("{:.0}", v))
+                .disable_y_mesh()
+                .x_desc(self.scoring.as_str())
+                .y_labels(n + 1)
+                .y_label_formatter(&|v| match v {
+                    SegmentValue::CenterOf(row) => {
+                        names.get(n.saturating_sub(1 + *row)).cloned().unwrap_or_default()
+                    }
+                    _ => String::new(),
+                })
                 .draw()
                 .map_err(plot_error)?;
-            for (i, c) in self.candidates.iter().enumerate() {
-                let x = i as f64 + 1.0;
-                let colour = if i == 0 { PALETTE[1] } else { BLUE };
+            if let Some(b) = &self.baseline {
+                let line = PathElement::new(
+                    vec![(b.mean, SegmentValue::Exact(0)), (b.mean, SegmentValue::Exact(n))],
+                    RGBColor(200, 0, 0).stroke_width(1),
+                );
                 chart
-                    .draw_series(std::iter::once(ErrorBar::new_vertical(
-                        x,
+                    .draw_series(std::iter::once(line))
+                    .map_err(plot_error)?
+                    .label(format!("baseline: {} ({:.4})", short(&b.name, 40), b.mean))
+                    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], RGBColor(200, 0, 0)));
+                chart
+                    .configure_series_labels()
+                    .position(SeriesLabelPosition::LowerRight)
+                    .background_style(WHITE.mix(0.8))
+                    .border_style(BLACK)
+                    .draw()
+                    .map_err(plot_error)?;
+            }
+            for (i, c) in self.candidates.iter().enumerate() {
+                let row = n - 1 - i;
+                let colour = if i == 0 { PALETTE[1] } else { BLUE };
+                let y = SegmentValue::CenterOf(row);
+                chart
+                    .draw_series(std::iter::once(ErrorBar::new_horizontal(
+                        y.clone(),
                         c.mean - c.std,
                         c.mean,
                         c.mean + c.std,
                         colour.stroke_width(2),
-                        12,
+                        10,
                     )))
                     .map_err(plot_error)?;
                 chart
                     .draw_series(
-                        c.scores.iter().map(|&s| Circle::new((x, s), 3, RGBColor(120, 120, 120).filled())),
+                        c.scores
+                            .iter()
+                            .map(|&s| Circle::new((s, y.clone()), 3, RGBColor(120, 120, 120).filled())),
                     )
                     .map_err(plot_error)?;
                 chart
-                    .draw_series(std::iter::once(Circle::new((x, c.mean), 5, colour.filled())))
+                    .draw_series(std::iter::once(Circle::new((c.mean, y.clone()), 5, colour.filled())))
                     .map_err(plot_error)?;
             }
             root.present().map_err(plot_error)?;

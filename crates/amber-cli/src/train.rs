@@ -6,9 +6,11 @@ use std::path::PathBuf;
 
 use amber_data::{ColumnKind, Table};
 use amber_estimators::{DecisionTreeClassifier, LogisticRegression, RandomForestClassifier, SVC};
+use amber_model_selection::checks::{DataChecks, Finding, FindingKind, Severity};
 use amber_model_selection::metrics::{self, Average};
 use amber_model_selection::{
-    compare, describe, train_test_split, GridSearch, Leaderboard, Progress, Scoring, StratifiedKFold,
+    baseline, compare, describe, train_test_split, CvResult, GridSearch, Leaderboard, MostFrequent, Progress,
+    Scoring, StratifiedKFold,
 };
 use amber_persistence::{SaveOptions, SecretKey};
 use amber_pipeline::{ClassifierSpec, ColumnTransformer, FittedPipeline, Pipeline};
@@ -111,7 +113,11 @@ impl From<ScoringArg> for Scoring {
                         Numeric columns are imputed (median) and standardized; categorical columns are imputed\n\
                         (most frequent) and one-hot encoded. The model is saved in the registry (--registry) as\n\
                         the next version of --name and becomes its champion if its cross-validated score is at\n\
-                        least the champion's on the same data and protocol.")]
+                        least the champion's on the same data and protocol.\n\n\
+                        Before any score, the data checks run on the split: test rows that repeat training rows,\n\
+                        repeated training rows, identifier-like columns, a feature that alone predicts the target,\n\
+                        a rare class. Their warnings go to stderr and the report (--strict: exit status 1); the\n\
+                        leaderboard's first line is the baseline, always answering the most frequent class.")]
 pub struct Args {
     /// The training table: CSV with a header, or Parquet (`.parquet`).
     #[arg(long, value_name = "FILE.csv|FILE.parquet")]
@@ -164,6 +170,9 @@ pub struct Args {
     /// No progress bar.
     #[arg(short, long)]
     quiet: bool,
+    /// Exit with status 1 (after saving, as without it) when a data check warns: for CI.
+    #[arg(long)]
+    strict: bool,
 }
 
 /// One candidate of the search.
@@ -297,6 +306,8 @@ struct Data {
     table: Table,
     train: Table,
     test: Table,
+    /// The file's data rows (0-based) of the train and test tables' rows.
+    split: amber_model_selection::TrainTestSplit,
 }
 
 fn read_data(args: &Args) -> Result<Data, CliError> {
@@ -322,7 +333,65 @@ fn read_data(args: &Args) -> Result<Data, CliError> {
             args.seed
         );
     }
-    Ok(Data { file, table, train, test })
+    Ok(Data { file, table, train, test, split })
+}
+
+/// Runs the data checks on the split and says what they found on stderr (nothing with `--json`,
+/// which carries them), naming the file's lines of the rows involved.
+fn run_checks(args: &Args, data: &Data) -> Result<Vec<Finding>, CliError> {
+    let findings = DataChecks::default().n_splits(args.cv).run(&data.train, &data.test, &args.target)?;
+    if !args.json {
+        for f in &findings {
+            let label = if f.severity == Severity::Warning { "warning" } else { "note" };
+            let file_rows = match f.kind {
+                FindingKind::TrainTestOverlap => Some(&data.split.test),
+                FindingKind::TrainDuplicates => Some(&data.split.train),
+                _ => None,
+            };
+            let lines: Vec<String> = file_rows
+                .map(|rows| f.rows.iter().filter_map(|&r| rows.get(r)).map(|r| (r + 2).to_string()).collect())
+                .unwrap_or_default();
+            let at = if lines.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (first at lines {}{} of {})",
+                    lines.join(", "),
+                    if f.count > lines.len() { ", …" } else { "" },
+                    data.file
+                )
+            };
+            eprintln!("{label}: {}{at} [{}]", f.message, f.kind.name());
+        }
+    }
+    Ok(findings)
+}
+
+/// The most-frequent baseline: on the candidates' folds, and fitted on the train split for the
+/// test rows' metrics.
+struct Baseline {
+    label: String,
+    cv: CvResult,
+    test_metrics: BTreeMap<String, f64>,
+}
+
+fn run_baseline(args: &Args, data: &Data) -> Result<Baseline, CliError> {
+    let cv = baseline(&data.train, &args.target, &StratifiedKFold::new(args.cv), args.scoring.into())?;
+    let (_, y) = data.train.split_target(&args.target)?;
+    let dummy = MostFrequent::fit(&y.indices, y.labels.len());
+    let y_test = data.test.encode_target(&args.target, &y.labels)?;
+    let mut test_metrics = BTreeMap::new();
+    if !y_test.is_empty() {
+        for (name, scoring) in [("test_accuracy", Scoring::Accuracy), ("test_f1_macro", Scoring::F1Macro)] {
+            test_metrics.insert(name.to_string(), dummy.score(&y_test, scoring)?);
+        }
+        test_metrics.insert("test_log_loss".to_string(), -dummy.score(&y_test, Scoring::NegLogLoss)?);
+        if let Ok(auc) = dummy.score(&y_test, Scoring::RocAuc) {
+            test_metrics.insert("test_roc_auc".to_string(), auc);
+        }
+    }
+    let label = y.labels.label(dummy.class).unwrap_or_default();
+    Ok(Baseline { label: format!("baseline (always {:?})", amber_data::excerpt(label)), cv, test_metrics })
 }
 
 /// Cross-validates every candidate in one parallel pass, with a progress bar on a terminal.
@@ -351,7 +420,10 @@ pub fn run(args: &Args) -> Result<(), CliError> {
     let name = args.name.clone().unwrap_or_else(|| default_name(&args.data));
     let signing_key = args.sign.as_ref().map(SecretKey::read).transpose()?;
     let candidates = candidates(args)?;
-    let Data { file, table, train, test } = read_data(args)?;
+    let data = read_data(args)?;
+    let findings = run_checks(args, &data)?;
+    let reference = run_baseline(args, &data)?;
+    let Data { file, table, train, test, .. } = data;
     let board = cross_validate_all(args, &candidates, &train)?;
     let winner = board.entries.first().ok_or_else(|| CliError::input("no candidates"))?;
     let best = &board.best;
@@ -403,6 +475,13 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             scoring: key.to_string(),
             labels: labels.clone(),
             candidates: board.entries.iter().map(Into::into).collect(),
+            baseline: Some(report::CandidateScore {
+                name: reference.label.clone(),
+                mean: reference.cv.mean,
+                std: reference.cv.std,
+                scores: reference.cv.scores.clone(),
+            }),
+            findings: findings.clone(),
             y_true: held.y.clone(),
             y_pred: held.predicted.clone(),
             proba: held.proba.clone(),
@@ -415,6 +494,13 @@ pub fn run(args: &Args) -> Result<(), CliError> {
         }
     }
 
+    let n_warnings = findings.iter().filter(|f| f.severity == Severity::Warning).count();
+    let strict_failure = (args.strict && n_warnings > 0).then(|| {
+        CliError::input(format!(
+            "--strict: the data checks gave {n_warnings} warning{} (the model was saved all the same)",
+            if n_warnings == 1 { "" } else { "s" }
+        ))
+    });
     if args.json {
         let leaderboard: Vec<Value> = board
             .entries
@@ -435,18 +521,31 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             "version": version.version,
             "path": version.path,
             "champion": champion,
-        }));
+            "checks": findings,
+            "baseline": {
+                "name": reference.label,
+                "mean": reference.cv.mean,
+                "std": reference.cv.std,
+                "scores": reference.cv.scores,
+                "test_metrics": reference.test_metrics,
+            },
+        }))
+        .and(strict_failure.map_or(Ok(()), Err));
     }
-    print_leaderboard(&board, &format!("{key} ({}-fold CV)", args.cv));
-    print_held_out(&held, &labels)?;
+    print_leaderboard(&board, &reference, &format!("{key} ({}-fold CV)", args.cv));
+    print_held_out(&held, &reference, &labels)?;
     println!("\nsaved {} as {name} v{}", version.path.display(), version.version);
     println!("{champion}");
-    Ok(())
+    strict_failure.map_or(Ok(()), Err)
 }
 
-fn print_leaderboard(board: &Leaderboard, heading: &str) {
+fn print_leaderboard(board: &Leaderboard, reference: &Baseline, heading: &str) {
     println!();
     let mut rows = vec![vec!["candidate".to_string(), heading.to_string()]];
+    rows.push(vec![
+        format!("  {}", reference.label),
+        format!("{} ± {}", metric(reference.cv.mean), metric(reference.cv.std)),
+    ]);
     for (i, e) in board.entries.iter().enumerate() {
         let mark = if i == 0 { "* " } else { "  " };
         rows.push(vec![format!("{mark}{}", e.name), format!("{} ± {}", metric(e.cv.mean), metric(e.cv.std))]);
@@ -457,13 +556,18 @@ fn print_leaderboard(board: &Leaderboard, heading: &str) {
     }
 }
 
-fn print_held_out(held: &Held, labels: &[String]) -> Result<(), CliError> {
-    let shown: Vec<String> = held
-        .metrics
-        .iter()
-        .map(|(k, v)| format!("{} {}", k.trim_start_matches("test_"), metric(*v)))
-        .collect();
-    println!("\ntest ({} rows): {}", held.y.len(), shown.join(", "));
+fn print_held_out(held: &Held, reference: &Baseline, labels: &[String]) -> Result<(), CliError> {
+    let shown = |metrics: &BTreeMap<String, f64>| -> String {
+        metrics
+            .iter()
+            .map(|(k, v)| format!("{} {}", k.trim_start_matches("test_"), metric(*v)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    println!("\ntest ({} rows): {}", held.y.len(), shown(&held.metrics));
+    if !reference.test_metrics.is_empty() {
+        println!("{} on test: {}", reference.label, shown(&reference.test_metrics));
+    }
     if !held.y.is_empty() {
         let cm = metrics::confusion_matrix(&held.y, &held.predicted, labels.len())?;
         let mut rows = vec![std::iter::once("true \\ predicted".to_string())

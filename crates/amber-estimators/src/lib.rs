@@ -1,8 +1,9 @@
 //! Transformers and classifiers for amber whose fitted state is **plain data that amber owns**:
 //! documented public fields, serde, and a `validate()` that checks a decoded model before use.
-//! linfa trains logistic regression; trees, forests and SVC (a port of libsvm's solver) are amber's
-//! own. amber stores every result in its own types, so a saved model never depends on another
-//! crate's internals.
+//! Every algorithm is amber's own: logistic regression (scikit-learn's L-BFGS, iteration for
+//! iteration), trees and forests (scikit-learn's, node for node) and SVC (a port of libsvm's
+//! solver). amber stores every result in its own types, so a saved model never depends on another
+//! crate's internals; the optional `linfa` feature only lets linfa's traits drive these models.
 //!
 //! Every estimator follows one contract: hyperparameters built with `Model::params()`, checked
 //! before fitting, and fitted into a separate type implementing [`Classifier`] or [`Transformer`].
@@ -38,7 +39,8 @@ pub mod transform;
 pub mod tree;
 mod weights;
 
-/// The linfa version amber trains with, recorded in every model file's header. Pinned beside the
+/// The version of linfa whose traits the optional `linfa` feature implements (no amber model is
+/// trained by linfa), recorded in every model file's header as before. Pinned beside the
 /// workspace's `linfa` dependency; a test checks the two agree.
 pub const LINFA_VERSION: &str = "0.8.1";
 

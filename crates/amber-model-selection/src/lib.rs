@@ -16,11 +16,14 @@
 
 #![deny(missing_docs)]
 
+mod baseline;
+pub mod checks;
 pub mod drift;
 pub mod metrics;
 mod search;
 mod split;
 
+pub use baseline::{baseline, MostFrequent};
 pub use search::{
     compare, cross_validate, cross_validate_weighted, describe, Candidate, CrossValidatorSync, CvResult,
     Entry, GridSearch, Leaderboard, Progress, ProgressFn, Scoring, SearchError, SearchResult, MAX_CANDIDATES,

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use amber_data::{DataError, LabelMap, Table};
 use amber_pipeline::{FittedPipeline, Pipeline, PipelineError};
+use ndarray::ArrayView2;
 #[cfg(feature = "rayon")]
 use rayon::prelude::*;
 use serde_json::Value;
@@ -106,6 +107,37 @@ impl Scoring {
             Scoring::NegLogLoss => "neg_log_loss",
         }
     }
+
+    /// Whether the score needs probabilities (ROC-AUC, log loss) rather than labels.
+    pub fn needs_proba(self) -> bool {
+        matches!(self, Scoring::RocAuc | Scoring::NegLogLoss)
+    }
+
+    /// The score of predicted class indices (`k` classes); an error for the probability scorings.
+    pub fn of_labels(self, y_true: &[usize], y_pred: &[usize], k: usize) -> Result<f64, MetricError> {
+        match self {
+            Scoring::Accuracy => metrics::accuracy(y_true, y_pred),
+            Scoring::F1Macro => metrics::f1(y_true, y_pred, k, Average::Macro),
+            Scoring::F1Weighted => metrics::f1(y_true, y_pred, k, Average::Weighted),
+            Scoring::RocAuc | Scoring::NegLogLoss => Err(MetricError::Undefined {
+                metric: self.name(),
+                reason: "it scores probabilities, not labels",
+            }),
+        }
+    }
+
+    /// The score of class probabilities (one column per class, in class order); an error for
+    /// the label scorings.
+    pub fn of_proba(self, y_true: &[usize], proba: ArrayView2<f64>) -> Result<f64, MetricError> {
+        match self {
+            Scoring::RocAuc => metrics::roc_auc(y_true, proba),
+            Scoring::NegLogLoss => Ok(-metrics::log_loss(y_true, proba)?),
+            _ => Err(MetricError::Undefined {
+                metric: self.name(),
+                reason: "it scores labels, not probabilities",
+            }),
+        }
+    }
 }
 
 /// Progress of a long computation: `done` of `total` fits finished.
@@ -136,6 +168,11 @@ pub struct CvResult {
 }
 
 impl CvResult {
+    /// The result of fold scores computed without timing (fit and score times zero).
+    pub fn from_scores(scores: Vec<f64>) -> Self {
+        CvResult::new(scores.into_iter().map(|s| (s, Duration::ZERO, Duration::ZERO)).collect())
+    }
+
     fn new(folds: Vec<(f64, Duration, Duration)>) -> Self {
         let scores: Vec<f64> = folds.iter().map(|f| f.0).collect();
         let n = scores.len().max(1) as f64;
@@ -222,29 +259,18 @@ impl<'a> Data<'a> {
         scoring: Scoring,
     ) -> Result<f64, Scored> {
         let k = self.labels.len();
-        match scoring {
-            Scoring::Accuracy | Scoring::F1Macro | Scoring::F1Weighted => {
-                let y_pred = self.global(&fitted.predict(test).map_err(Scored::Pipeline)?)?;
-                Ok(match scoring {
-                    Scoring::Accuracy => metrics::accuracy(y_true, &y_pred)?,
-                    Scoring::F1Macro => metrics::f1(y_true, &y_pred, k, Average::Macro)?,
-                    _ => metrics::f1(y_true, &y_pred, k, Average::Weighted)?,
-                })
-            }
-            Scoring::RocAuc | Scoring::NegLogLoss => {
-                // Probability columns in global class order (a fold may lack a class).
-                let proba = fitted.predict_proba(test).map_err(Scored::Pipeline)?;
-                let columns = self.global(&fitted.proba_labels().map_err(Scored::Pipeline)?)?;
-                let mut full = ndarray::Array2::zeros((proba.nrows(), k));
-                for (j, &c) in columns.iter().enumerate() {
-                    full.column_mut(c).assign(&proba.column(j));
-                }
-                Ok(match scoring {
-                    Scoring::RocAuc => metrics::roc_auc(y_true, full.view())?,
-                    _ => -metrics::log_loss(y_true, full.view())?,
-                })
-            }
+        if !scoring.needs_proba() {
+            let y_pred = self.global(&fitted.predict(test).map_err(Scored::Pipeline)?)?;
+            return Ok(scoring.of_labels(y_true, &y_pred, k)?);
         }
+        // Probability columns in global class order (a fold may lack a class).
+        let proba = fitted.predict_proba(test).map_err(Scored::Pipeline)?;
+        let columns = self.global(&fitted.proba_labels().map_err(Scored::Pipeline)?)?;
+        let mut full = ndarray::Array2::zeros((proba.nrows(), k));
+        for (j, &c) in columns.iter().enumerate() {
+            full.column_mut(c).assign(&proba.column(j));
+        }
+        Ok(scoring.of_proba(y_true, full.view())?)
     }
 
     /// Labels → global class indices.

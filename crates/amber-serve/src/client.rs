@@ -67,16 +67,37 @@ impl Client {
         content_type: Option<&str>,
         body: impl Into<Bytes>,
     ) -> Result<(u16, Bytes), ClientError> {
+        let (status, _, body) = self.send(method, path, content_type, body.into()).await?;
+        Ok((status, body))
+    }
+
+    /// `GET path`, with the response's `Content-Type` (if any).
+    pub async fn get_typed(&mut self, path: &str) -> Result<(u16, Option<String>, Bytes), ClientError> {
+        self.send("GET", path, None, Bytes::new()).await
+    }
+
+    async fn send(
+        &mut self,
+        method: &str,
+        path: &str,
+        content_type: Option<&str>,
+        body: Bytes,
+    ) -> Result<(u16, Option<String>, Bytes), ClientError> {
         let mut builder = Request::builder().method(method).uri(path).header(hyper::header::HOST, &self.host);
         if let Some(t) = content_type {
             builder = builder.header(hyper::header::CONTENT_TYPE, t);
         }
-        let request = builder.body(Full::new(body.into()))?;
+        let request = builder.body(Full::new(body))?;
         self.sender.ready().await?;
         let response = self.sender.send_request(request).await?;
         let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get(hyper::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         let body = response.into_body().collect().await?.to_bytes();
-        Ok((status, body))
+        Ok((status, content_type, body))
     }
 
     /// `GET path`.

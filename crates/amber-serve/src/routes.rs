@@ -63,9 +63,12 @@ async fn readyz(State(app): State<Arc<App>>) -> Response {
     Json(json!({ "ready": true, "models": models })).into_response()
 }
 
+/// The body is OpenMetrics 1.0 text (counter families named without `_total`, their samples
+/// with it, `# EOF`), and says so: Prometheus then parses it with the OpenMetrics parser.
+pub(crate) const METRICS_CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
 async fn metrics(State(app): State<Arc<App>>) -> Response {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], app.metrics.encode())
-        .into_response()
+    ([(header::CONTENT_TYPE, METRICS_CONTENT_TYPE)], app.metrics.encode()).into_response()
 }
 
 fn summary(s: &Served) -> Value {

@@ -16,6 +16,43 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 const PREDICT: &str = "/v1/models/churn/predict";
 
 /// The value of one sample of the Prometheus text, by its exact series name.
+/// The body follows the OpenMetrics 1.0 text rules its content type promises: every sample belongs
+/// to a family declared by a `# TYPE` line before it, counter families are named without
+/// `_total` and their samples with it, histogram samples are `_bucket`, `_count`, `_sum` (or
+/// `_created`), gauges are the family name alone, and the last line is `# EOF`.
+fn check_openmetrics(text: &str) {
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.last(), Some(&"# EOF"), "{text}");
+    let mut families: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for line in &lines[..lines.len() - 1] {
+        if let Some(rest) = line.strip_prefix("# TYPE ") {
+            let (family, kind) = rest.split_once(' ').expect("# TYPE family kind");
+            assert!(
+                !(kind == "counter" && family.ends_with("_total")),
+                "counter family {family} named with _total"
+            );
+            assert!(families.insert(family, kind).is_none(), "{family} declared twice");
+            continue;
+        }
+        if line.starts_with('#') {
+            assert!(line.starts_with("# HELP ") || line.starts_with("# UNIT "), "{line}");
+            continue;
+        }
+        let name = line.split(['{', ' ']).next().expect("a sample name");
+        let value = line.rsplit(' ').next().expect("a value");
+        assert!(value.parse::<f64>().is_ok() || value == "+Inf", "{line}");
+        let declared = families.iter().find(|(family, kind)| {
+            let suffixes: &[&str] = match **kind {
+                "counter" => &["_total", "_created"],
+                "histogram" => &["_bucket", "_count", "_sum", "_created"],
+                _ => &[""],
+            };
+            suffixes.iter().any(|s| name.strip_prefix(**family) == Some(s))
+        });
+        assert!(declared.is_some(), "sample {name} has no declared family: {text}");
+    }
+}
+
 fn sample(metrics: &str, series: &str) -> Option<f64> {
     metrics.lines().find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.trim().parse().ok())
 }
@@ -90,9 +127,11 @@ async fn every_route_answers_as_the_model_does() {
     }
     assert_eq!(answer["warnings"], json!([{"column": "contract", "unseen_category_rows": [7], "count": 1}]));
 
-    let (status, body) = client.get("/metrics").await.expect("metrics");
+    let (status, content_type, body) = client.get_typed("/metrics").await.expect("metrics");
     assert_eq!(status, 200);
+    assert_eq!(content_type.as_deref(), Some("application/openmetrics-text; version=1.0.0; charset=utf-8"));
     let text = String::from_utf8_lossy(&body);
+    check_openmetrics(&text);
     let predicts = r#"amber_http_requests_total{route="/v1/models/{name}/predict",status="200"}"#;
     assert_eq!(sample(&text, predicts), Some(3.0), "{text}");
     assert_eq!(sample(&text, r#"amber_http_requests_total{route="/healthz",status="200"}"#), Some(1.0));
