@@ -108,8 +108,9 @@ fn column_pipelines_match_sklearn_on_churn_and_penguins() {
         }
 
         // LogisticRegression at its default tol: scikit-learn's iterations and coefficients (the
-        // matrices agree to 1e-9, not to the bit; measured ≤ 5e-13 relative to the largest
-        // coefficient, bound 10× that), hence its predictions.
+        // matrices agree to 1e-9, not to the bit; measured relative to the largest coefficient:
+        // 7.8e-15 on penguins, 8.5e-12 on the real churn file, bound about 10× that), hence its
+        // predictions.
         let Some(FittedClassifier::LogisticRegression(m)) = lr.classifier.as_ref().map(|c| &c.model) else {
             panic!("{}: the classifier is a logistic regression", case.dataset)
         };
@@ -120,7 +121,7 @@ fn column_pipelines_match_sklearn_on_churn_and_penguins() {
         let worst =
             m.coef.iter().chain(&m.intercept).zip(theirs).fold(0.0f64, |w, (a, b)| w.max((a - b).abs()));
         println!("{}: LR coefficients within {:e} of scikit-learn's (relative)", case.dataset, worst / scale);
-        assert!(worst <= 5e-12 * scale, "{}: coefficients differ by {worst:e}", case.dataset);
+        assert!(worst <= 1e-10 * scale, "{}: coefficients differ by {worst:e}", case.dataset);
         let predicted = lr.predict(&test).unwrap();
         assert_eq!(predicted, case.lr_predictions, "{}: LR predictions", case.dataset);
         assert_eq!(accuracy(&predicted, &test, &case.target), case.lr_test_accuracy, "{}", case.dataset);

@@ -34,6 +34,9 @@ pub struct Args {
     /// `all` without the largest cases (forests above 20,000 rows, SVC above 5,000): a few minutes.
     #[arg(long)]
     pub(crate) quick: bool,
+    /// `all` with only the cases whose name starts with this (`telco`, `rf_fit`, `svc`…).
+    #[arg(long, value_name = "PREFIX")]
+    pub(crate) only: Option<String>,
     /// Internal: run one case of `all` once in this process (its peak memory is measured).
     #[arg(long, hide = true)]
     once: Option<String>,
@@ -44,10 +47,12 @@ pub(crate) fn root() -> PathBuf {
 }
 
 pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
-    if cfg!(debug_assertions) {
-        // Benchmarks mean nothing in a debug build: run again, optimized.
+    if cfg!(debug_assertions) || !cfg!(feature = "bench") {
+        // Benchmarks mean nothing in a debug build: run again, optimized, with the benchmarks'
+        // dependencies (which the main job does not build).
         let mut cmd = Command::new(env!("CARGO"));
-        cmd.args(["run", "--release", "--quiet", "--package", "xtask", "--", "bench", &args.what]);
+        cmd.args(["run", "--release", "--quiet", "--package", "xtask", "--features", "bench", "--", "bench"]);
+        cmd.arg(&args.what);
         cmd.args(["--repeat", &args.repeat.to_string()]);
         if let Some(p) = &args.python {
             cmd.arg("--python").arg(p);
@@ -57,6 +62,9 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         }
         if let Some(case) = &args.once {
             cmd.args(["--once", case]);
+        }
+        if let Some(only) = &args.only {
+            cmd.args(["--only", only]);
         }
         let status = cmd.status()?;
         return if status.success() { Ok(()) } else { Err("benchmark failed".into()) };
@@ -71,6 +79,7 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         "predict" => crate::bench_predict::run(),
         "forest" => crate::bench_predict::forest(),
         "svc" => crate::bench_svc::run(args),
+        #[cfg(feature = "bench")]
         "serve" => crate::bench_serve::run(),
         other => Err(format!(
             "unknown benchmark {other:?} (known: all, persistence, search, predict, forest, svc, serve)"

@@ -494,7 +494,10 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         None => None,
     };
     let data = Data::new(dir.clone());
-    let cases = cases(args.quick);
+    let mut cases = cases(args.quick);
+    if let Some(only) = &args.only {
+        cases.retain(|c| c.name().starts_with(only.as_str()));
+    }
     let mut results: Vec<(Side, Side)> = Vec::new();
     for case in &cases {
         eprintln!("{} …", case.label());

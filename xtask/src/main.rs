@@ -8,6 +8,7 @@ mod alloc;
 mod bench;
 mod bench_all;
 mod bench_predict;
+#[cfg(feature = "bench")]
 mod bench_serve;
 mod bench_svc;
 mod golden;

@@ -15,9 +15,11 @@ use std::time::Instant;
 use amber_cli::report::{self, Report};
 use amber_data::datasets;
 use amber_estimators::*;
+use amber_model_selection::checks::{DataChecks, Severity};
 use amber_model_selection::metrics::{self, ClassificationReport};
 use amber_model_selection::{
-    compare, describe, train_test_split, GridSearch, Progress, Scoring, StratifiedKFold,
+    baseline, compare, describe, train_test_split, GridSearch, MostFrequent, Progress, Scoring,
+    StratifiedKFold,
 };
 use amber_persistence::{load, Registry, SaveOptions};
 use amber_pipeline::{FittedPipeline, Pipeline};
@@ -69,8 +71,19 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         args.seed
     );
 
+    // The data checks, before any score; then the baseline every candidate must beat.
+    let findings = DataChecks::default().run(&train, &test, "species")?;
+    for f in &findings {
+        let label = if f.severity == Severity::Warning { "warning" } else { "note" };
+        println!("{label}: {} [{}]", f.message, f.kind.name());
+    }
+    if findings.is_empty() {
+        println!("data checks: no finding (no test row repeats a training row, no identifier, no leak, no rare class)");
+    }
+
     // Candidates, cross-validated on the same stratified folds (scikit-learn's cv=5).
     let cv = StratifiedKFold::new(5);
+    let reference = baseline(&train, "species", &cv, Scoring::Accuracy)?;
     let tree_grid =
         GridSearch::new(Pipeline::new().classifier("classifier", DecisionTreeClassifier::params()))
             .param("classifier.max_depth", [Some(1), Some(2), Some(3), Some(4), Some(5), Some(6), None]);
@@ -105,6 +118,7 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     bar.finish_and_clear();
 
     println!("\n{:<40} {:>18} {:>12}", "candidate (5-fold stratified CV)", "accuracy", "fit / fold");
+    println!("{:<40} {:>10.4} ± {:.4}", "baseline (most frequent class)", reference.mean, reference.std);
     for e in &board.entries {
         let fit = e.cv.fit_times.iter().sum::<std::time::Duration>() / e.cv.fit_times.len().max(1) as u32;
         println!("{:<40} {:>10.4} ± {:.4} {:>12.1?}", e.name, e.cv.mean, e.cv.std, fit);
@@ -118,7 +132,13 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let y_test = test.encode_target("species", &labels)?;
     let predicted = best.predict_indices(&test)?;
     let test_accuracy = metrics::accuracy(&y_test, &predicted)?;
-    println!("\ntest accuracy: {test_accuracy:.4}");
+    let (_, y_train) = train.split_target("species")?;
+    let dummy = MostFrequent::fit(&y_train.indices, labels.len());
+    let baseline_accuracy = dummy.score(&y_test, Scoring::Accuracy)?;
+    println!(
+        "\ntest accuracy: {test_accuracy:.4} (baseline, always {:?}: {baseline_accuracy:.4})",
+        labels.label(dummy.class).unwrap_or_default()
+    );
     let cm = metrics::confusion_matrix(&y_test, &predicted, labels.len())?;
     println!("confusion matrix (rows: true, columns: predicted)");
     for (label, row) in labels.labels().iter().zip(&cm) {
@@ -162,6 +182,13 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
             scoring: "accuracy".into(),
             labels: labels.labels().to_vec(),
             candidates: board.entries.iter().map(Into::into).collect(),
+            baseline: Some(report::CandidateScore {
+                name: "baseline (most frequent class)".into(),
+                mean: reference.mean,
+                std: reference.std,
+                scores: reference.scores.clone(),
+            }),
+            findings: findings.clone(),
             y_true: y_test.clone(),
             y_pred: predicted.clone(),
             proba: best.predict_proba(&test)?,

@@ -23,6 +23,7 @@ mod models;
 mod output;
 mod predict;
 pub mod report;
+#[cfg(feature = "serve")]
 mod serve;
 mod train;
 
@@ -77,6 +78,7 @@ pub enum Command {
     Drift(drift::Args),
     /// Serve a registry's models over HTTP: predictions, metadata, health and metrics, with hot
     /// swap when an alias moves.
+    #[cfg(feature = "serve")]
     Serve(serve::Args),
 }
 
@@ -134,6 +136,7 @@ pub fn run(command: Command) -> Result<(), CliError> {
         Command::Models(args) => models::run(&args),
         Command::Keygen(args) => keygen::run(&args),
         Command::Export(args) => export::run(&args),
+        #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(&args),
         Command::Drift(args) => drift::run(&args),
     }

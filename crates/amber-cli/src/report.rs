@@ -335,7 +335,7 @@ impl Report {
                 chart
                     .draw_series(std::iter::once(line))
                     .map_err(plot_error)?
-                    .label(format!("baseline: {} ({:.4})", short(&b.name, 40), b.mean))
+                    .label(format!("{}: {:.4}", short(&b.name, 40), b.mean))
                     .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], RGBColor(200, 0, 0)));
                 chart
                     .configure_series_labels()

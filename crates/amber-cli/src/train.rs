@@ -312,8 +312,7 @@ struct Data {
 
 fn read_data(args: &Args) -> Result<Data, CliError> {
     let parquet = args.data.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
-    let table =
-        if parquet { Table::from_parquet_path(&args.data)? } else { Table::from_csv_path(&args.data)? };
+    let table = if parquet { read_parquet(&args.data)? } else { Table::from_csv_path(&args.data)? };
     table.column(&args.target)?;
     let table = if args.drop.is_empty() { table } else { table.drop_columns(&args.drop)? };
     let split = train_test_split(table.n_rows(), args.test_size, args.seed)?;
@@ -334,6 +333,19 @@ fn read_data(args: &Args) -> Result<Data, CliError> {
         );
     }
     Ok(Data { file, table, train, test, split })
+}
+
+#[cfg(feature = "parquet")]
+fn read_parquet(path: &std::path::Path) -> Result<Table, CliError> {
+    Ok(Table::from_parquet_path(path)?)
+}
+
+#[cfg(not(feature = "parquet"))]
+fn read_parquet(path: &std::path::Path) -> Result<Table, CliError> {
+    Err(CliError::input(format!(
+        "{}: this amber was built without Parquet support (feature `parquet`)",
+        path.display()
+    )))
 }
 
 /// Runs the data checks on the split and says what they found on stderr (nothing with `--json`,

@@ -89,7 +89,18 @@ fn report_renders_in_headless_chromium() {
     let data = dataset("penguins");
     train(
         dir,
-        &["--data", data.to_str().unwrap(), "--target", "species", "--model", "rf", "--report", "report"],
+        &[
+            "--data",
+            data.to_str().unwrap(),
+            "--target",
+            "species",
+            "--model",
+            "rf",
+            "--param",
+            "classifier.max_depth=2,null",
+            "--report",
+            "report",
+        ],
     );
     let page = dir.join("report/report.html");
     let html = std::fs::read_to_string(&page).unwrap();
@@ -109,6 +120,13 @@ fn report_renders_in_headless_chromium() {
         );
     }
     assert_eq!(dom.matches("<svg").count(), 5);
+    // The cross-validation figure names its candidates on the axis, and the baseline beside them.
+    let cv = &dom[dom.find("<figure id=\"cv-scores\">").unwrap()..];
+    let cv = &cv[..cv.find("</figure>").unwrap()];
+    for name in ["rf max_depth=2", "rf max_depth=null", "baseline (always "] {
+        assert!(cv.contains(name), "{name} on the cross-validation figure");
+    }
+    assert!(dom.contains("<ul id=\"checks\">"), "the data checks' section");
     assert!(dom.contains("<table id=\"metrics\">") && dom.contains("test_accuracy"), "metrics table");
     for class in ["Adelie", "Chinstrap", "Gentoo"] {
         assert!(dom.contains(class), "{class} labelled");
