@@ -259,7 +259,7 @@ impl DataChecks {
         if let Labels::Classes(y) = &y {
             findings.extend(self.imbalance(target, y));
         }
-        findings.sort_by(|a, b| b.severity.cmp(&a.severity));
+        findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
         Ok(findings)
     }
 
