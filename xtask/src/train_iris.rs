@@ -15,7 +15,7 @@ use std::time::Instant;
 use amber_cli::report::{self, Report};
 use amber_data::datasets;
 use amber_estimators::*;
-use amber_model_selection::checks::{DataChecks, Severity};
+use amber_model_selection::checks::DataChecks;
 use amber_model_selection::metrics::{self, ClassificationReport};
 use amber_model_selection::{
     baseline, compare, describe, train_test_split, GridSearch, MostFrequent, Progress, Scoring,
@@ -74,8 +74,7 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     // The data checks, before any score; then the baseline every candidate must beat.
     let findings = DataChecks::default().run(&train, &test, "species")?;
     for f in &findings {
-        let label = if f.severity == Severity::Warning { "warning" } else { "note" };
-        println!("{label}: {} [{}]", f.message, f.kind.name());
+        println!("{}: {} [{}]", f.severity.name(), f.message, f.kind.name());
     }
     if findings.is_empty() {
         println!("data checks: no finding (no test row repeats a training row, no identifier, no leak, no rare class)");
@@ -182,12 +181,7 @@ pub fn run(args: &Args) -> Result<(), Box<dyn Error>> {
             scoring: "accuracy".into(),
             labels: labels.labels().to_vec(),
             candidates: board.entries.iter().map(Into::into).collect(),
-            baseline: Some(report::CandidateScore {
-                name: "baseline (most frequent class)".into(),
-                mean: reference.mean,
-                std: reference.std,
-                scores: reference.scores.clone(),
-            }),
+            baseline: Some(report::CandidateScore::new("baseline (most frequent class)", &reference)),
             findings: findings.clone(),
             y_true: y_test.clone(),
             y_pred: predicted.clone(),

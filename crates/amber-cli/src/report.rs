@@ -51,9 +51,16 @@ pub struct CandidateScore {
     pub scores: Vec<f64>,
 }
 
+impl CandidateScore {
+    /// `name`'s cross-validation result.
+    pub fn new(name: &str, cv: &amber_model_selection::CvResult) -> Self {
+        CandidateScore { name: name.to_string(), mean: cv.mean, std: cv.std, scores: cv.scores.clone() }
+    }
+}
+
 impl From<&amber_model_selection::Entry> for CandidateScore {
     fn from(e: &amber_model_selection::Entry) -> Self {
-        CandidateScore { name: e.name.clone(), mean: e.cv.mean, std: e.cv.std, scores: e.cv.scores.clone() }
+        CandidateScore::new(&e.name, &e.cv)
     }
 }
 
@@ -183,10 +190,7 @@ impl Report {
             html.push_str("<li>no finding: no test row repeats a training row, no identifier-like column, no feature alone predicts the target, no rare class</li>\n");
         }
         for f in &self.findings {
-            let severity = match f.severity {
-                amber_model_selection::checks::Severity::Warning => "warning",
-                amber_model_selection::checks::Severity::Note => "note",
-            };
+            let severity = f.severity.name();
             html.push_str(&format!(
                 "<li class=\"{severity}\"><b>{severity}</b> ({}): {}</li>\n",
                 f.kind.name(),
@@ -290,7 +294,7 @@ impl Report {
     }
 
     /// One row per candidate, named on the axis, best at the top: each fold's score (grey), the
-    /// mean ± std (the winner in orange), and the baseline's mean as a dashed line.
+    /// mean ± std (the winner in orange), and the baseline's mean as a red line.
     fn cv_scores(&self) -> Figure {
         let n = self.candidates.len().max(1);
         let values = self

@@ -354,7 +354,6 @@ fn run_checks(args: &Args, data: &Data) -> Result<Vec<Finding>, CliError> {
     let findings = DataChecks::default().n_splits(args.cv).run(&data.train, &data.test, &args.target)?;
     if !args.json {
         for f in &findings {
-            let label = if f.severity == Severity::Warning { "warning" } else { "note" };
             let file_rows = match f.kind {
                 FindingKind::TrainTestOverlap => Some(&data.split.test),
                 FindingKind::TrainDuplicates => Some(&data.split.train),
@@ -373,7 +372,7 @@ fn run_checks(args: &Args, data: &Data) -> Result<Vec<Finding>, CliError> {
                     data.file
                 )
             };
-            eprintln!("{label}: {}{at} [{}]", f.message, f.kind.name());
+            eprintln!("{}: {}{at} [{}]", f.severity.name(), f.message, f.kind.name());
         }
     }
     Ok(findings)
@@ -487,12 +486,7 @@ pub fn run(args: &Args) -> Result<(), CliError> {
             scoring: key.to_string(),
             labels: labels.clone(),
             candidates: board.entries.iter().map(Into::into).collect(),
-            baseline: Some(report::CandidateScore {
-                name: reference.label.clone(),
-                mean: reference.cv.mean,
-                std: reference.cv.std,
-                scores: reference.cv.scores.clone(),
-            }),
+            baseline: Some(report::CandidateScore::new(&reference.label, &reference.cv)),
             findings: findings.clone(),
             y_true: held.y.clone(),
             y_pred: held.predicted.clone(),

@@ -79,6 +79,16 @@ pub enum Severity {
     Warning,
 }
 
+impl Severity {
+    /// The severity's name, as in JSON (`note`, `warning`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// One finding.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
@@ -250,7 +260,7 @@ impl DataChecks {
         let train_all: Vec<&Column> = train.columns().map(|(_, c)| c).collect();
 
         let mut findings = Vec::new();
-        findings.extend(self.overlap(&train_features, &test_features, test.n_rows()));
+        findings.extend(self.overlap(&train_features, train.n_rows(), &test_features, test.n_rows()));
         findings.extend(self.duplicates(&train_all, train.n_rows()));
         for (name, (a, b)) in features.iter().zip(train_features.iter().zip(&test_features)) {
             findings.extend(self.identifier(name, a, b));
@@ -263,8 +273,14 @@ impl DataChecks {
         Ok(findings)
     }
 
-    fn overlap(&self, train: &[&Column], test: &[&Column], n_test: usize) -> Option<Finding> {
-        let index = RowIndex::new(train);
+    fn overlap(&self, train: &[&Column], n_train: usize, test: &[&Column], n_test: usize) -> Option<Finding> {
+        if train.is_empty() {
+            return None; // no feature to compare on
+        }
+        let mut index = RowIndex::new(train);
+        for row in 0..n_train {
+            index.insert(row);
+        }
         let hits: Vec<usize> = (0..n_test).filter(|&r| index.contains(test, r)).collect();
         if hits.is_empty() {
             return None;
@@ -281,12 +297,12 @@ impl DataChecks {
                 ""
             }
         );
-        Some(self.finding(FindingKind::TrainTestOverlap, severity, Vec::new(), hits, share, message))
+        Some(self.rows_finding(FindingKind::TrainTestOverlap, severity, hits, share, message))
     }
 
     fn duplicates(&self, columns: &[&Column], n_rows: usize) -> Option<Finding> {
-        let mut index = RowIndex::default();
-        let repeats: Vec<usize> = (0..n_rows).filter(|&r| !index.insert(columns, r)).collect();
+        let mut index = RowIndex::new(columns);
+        let repeats: Vec<usize> = (0..n_rows).filter(|&r| !index.insert(r)).collect();
         if repeats.is_empty() {
             return None;
         }
@@ -298,7 +314,7 @@ impl DataChecks {
             percent(share),
             if severity == Severity::Warning { ": cross-validation folds share rows" } else { "" }
         );
-        Some(self.finding(FindingKind::TrainDuplicates, severity, Vec::new(), repeats, share, message))
+        Some(self.rows_finding(FindingKind::TrainDuplicates, severity, repeats, share, message))
     }
 
     fn identifier(&self, name: &str, train: &Column, test: &Column) -> Option<Finding> {
@@ -339,15 +355,7 @@ impl DataChecks {
         let message = format!(
             "`{shown}` looks like an identifier ({distinct} distinct values in {present} rows: {why}): drop it (`--drop {shown}`)"
         );
-        Some(Finding {
-            kind: FindingKind::IdentifierColumn,
-            severity: Severity::Warning,
-            columns: vec![name.to_string()],
-            rows: Vec::new(),
-            count: distinct,
-            share,
-            message,
-        })
+        Some(column_warning(FindingKind::IdentifierColumn, name, distinct, share, message))
     }
 
     /// For each feature, the held-out score of a one-feature model (the majority class, or the
@@ -378,15 +386,7 @@ impl DataChecks {
                 let message = format!(
                     "`{shown}` alone predicts the target with held-out {score_name} {score:.4} ({baseline_name}: {baseline:.4}): possible target leakage; if it is known only after the outcome, drop it (`--drop {shown}`)"
                 );
-                out.push(Finding {
-                    kind: FindingKind::TargetLeakage,
-                    severity: Severity::Warning,
-                    columns: vec![name.to_string()],
-                    rows: Vec::new(),
-                    count: n,
-                    share: score,
-                    message,
-                });
+                out.push(column_warning(FindingKind::TargetLeakage, name, n, score, message));
             }
         }
         Ok(out)
@@ -419,29 +419,34 @@ impl DataChecks {
             percent(threshold),
             largest as f64 / n as f64
         );
-        Some(Finding {
-            kind: FindingKind::ClassImbalance,
-            severity: Severity::Warning,
-            columns: vec![target.to_string()],
-            rows: Vec::new(),
-            count: n,
-            share,
-            message,
-        })
+        Some(column_warning(FindingKind::ClassImbalance, target, n, share, message))
     }
 
-    fn finding(
+    /// A finding about rows: `rows` all of them, of which the first `max_rows` are kept.
+    fn rows_finding(
         &self,
         kind: FindingKind,
         severity: Severity,
-        columns: Vec<String>,
         mut rows: Vec<usize>,
         share: f64,
         message: String,
     ) -> Finding {
         let count = rows.len();
         rows.truncate(self.max_rows);
-        Finding { kind, severity, columns, rows, count, share, message }
+        Finding { kind, severity, columns: Vec::new(), rows, count, share, message }
+    }
+}
+
+/// A warning about one column.
+fn column_warning(kind: FindingKind, column: &str, count: usize, share: f64, message: String) -> Finding {
+    Finding {
+        kind,
+        severity: Severity::Warning,
+        columns: vec![column.to_string()],
+        rows: Vec::new(),
+        count,
+        share,
+        message,
     }
 }
 
@@ -485,41 +490,32 @@ fn rows_equal(left: &[&Column], a: usize, right: &[&Column], b: usize) -> bool {
         })
 }
 
-/// Distinct rows of one table by hash: each hash keeps the distinct rows that have it.
-#[derive(Default)]
+/// Distinct rows of one table's `columns` by hash: each hash keeps the distinct rows that have it.
 struct RowIndex<'a> {
-    columns: Vec<&'a Column>,
+    columns: &'a [&'a Column],
     buckets: HashMap<u64, Vec<usize>>,
 }
 
 impl<'a> RowIndex<'a> {
-    fn new(columns: &[&'a Column]) -> Self {
-        let mut index = RowIndex::default();
-        let n = columns.first().map_or(0, |c| c.len());
-        for row in 0..n {
-            index.insert(columns, row);
-        }
-        index
+    fn new(columns: &'a [&'a Column]) -> Self {
+        RowIndex { columns, buckets: HashMap::new() }
     }
 
-    /// Adds `row`; `false` when an equal row is already there.
-    fn insert(&mut self, columns: &[&'a Column], row: usize) -> bool {
-        if self.columns.is_empty() {
-            self.columns = columns.to_vec();
-        }
-        let bucket = self.buckets.entry(row_hash(columns, row)).or_default();
-        if bucket.iter().any(|&r| rows_equal(&self.columns, r, columns, row)) {
+    /// Adds row `row` of the index's columns; `false` when an equal row is already there.
+    fn insert(&mut self, row: usize) -> bool {
+        let bucket = self.buckets.entry(row_hash(self.columns, row)).or_default();
+        if bucket.iter().any(|&r| rows_equal(self.columns, r, self.columns, row)) {
             return false;
         }
         bucket.push(row);
         true
     }
 
-    /// Whether row `row` of `columns` equals a row of the index.
+    /// Whether row `row` of `columns` (another table's, in the same order) equals a row of the index.
     fn contains(&self, columns: &[&Column], row: usize) -> bool {
         self.buckets
             .get(&row_hash(columns, row))
-            .is_some_and(|bucket| bucket.iter().any(|&r| rows_equal(&self.columns, r, columns, row)))
+            .is_some_and(|bucket| bucket.iter().any(|&r| rows_equal(self.columns, r, columns, row)))
     }
 }
 
